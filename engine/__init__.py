@@ -1,0 +1,40 @@
+"""The slot engine: pure functions deciding what is bookable. Standard library only, no clock, no I/O."""
+
+from engine.busy import BookingStatus, ExistingBooking, Interval
+from engine.errors import EngineInputError
+from engine.host import HostCalendar
+from engine.rules import (
+    BookingLimit,
+    EventRules,
+    FixedPeriod,
+    LimitKind,
+    LimitUnit,
+    Period,
+    RollingPeriod,
+)
+from engine.schedule import DateOverride, Schedule, TimeRange, WeeklyWindow
+from engine.slots import Assignment, Slot, SlotQuery, check_start, find_slots
+
+__all__ = [
+    "Assignment",
+    "BookingLimit",
+    "BookingStatus",
+    "DateOverride",
+    "EngineInputError",
+    "EventRules",
+    "ExistingBooking",
+    "FixedPeriod",
+    "HostCalendar",
+    "Interval",
+    "LimitKind",
+    "LimitUnit",
+    "Period",
+    "RollingPeriod",
+    "Schedule",
+    "Slot",
+    "SlotQuery",
+    "TimeRange",
+    "WeeklyWindow",
+    "check_start",
+    "find_slots",
+]

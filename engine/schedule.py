@@ -1,0 +1,83 @@
+"""A host's working hours: weekly windows in an IANA zone plus whole-date overrides.
+
+Windows are wall-clock times on a local date, so "09:00–17:00" stays 09:00–17:00 across DST. An end of
+23:59 means midnight; touching windows merge, so hours can run across midnight into the next day.
+"""
+
+from dataclasses import dataclass
+from datetime import date, time, timedelta
+
+from engine import clock
+from engine.errors import EngineInputError
+from engine.intervals import Span, normalize
+
+END_OF_DAY = time(23, 59)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeRange:
+    """Wall-clock ``start``–``end`` on one local date; ``end`` 23:59 (or 00:00) means midnight."""
+
+    start: time
+    end: time
+
+    def __post_init__(self) -> None:
+        if self.start.tzinfo is not None or self.end.tzinfo is not None:
+            raise EngineInputError("working hours are wall-clock times; give them without a zone")
+        if self.end != time(0) and self.end <= self.start:
+            raise EngineInputError(f"working hours end {self.end} is not after start {self.start}")
+
+    def span_on(self, day: date, tz: clock.ZoneInfo) -> Span:
+        """The real instants this range covers on ``day``."""
+        start = clock.wall_to_epoch(day, self.start, tz)
+        if self.end in (END_OF_DAY, time(0)):
+            return start, clock.midnight(day + timedelta(days=1), tz)
+        return start, clock.wall_to_epoch(day, self.end, tz)
+
+
+@dataclass(frozen=True, slots=True)
+class WeeklyWindow:
+    """Working hours on every ``weekday`` (ISO: 1 = Monday … 7 = Sunday)."""
+
+    weekday: int
+    hours: TimeRange
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.weekday <= 7:
+            raise EngineInputError(f"weekday must be 1 (Monday) to 7 (Sunday), got {self.weekday}")
+
+
+@dataclass(frozen=True, slots=True)
+class DateOverride:
+    """Replaces every weekly window of ``day``; no ranges means a day off."""
+
+    day: date
+    hours: tuple[TimeRange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """Weekly hours and overrides, read on the wall clock of ``zone``."""
+
+    zone: str
+    weekly: tuple[WeeklyWindow, ...] = ()
+    overrides: tuple[DateOverride, ...] = ()
+
+    def __post_init__(self) -> None:
+        clock.zone(self.zone)
+        days = [override.day for override in self.overrides]
+        if len(days) != len(set(days)):
+            raise EngineInputError("a date may have only one override; put all its ranges in it")
+
+    def available(self, first: date, last: date) -> list[Span]:
+        """Working time on local dates ``first``..``last`` as a span list."""
+        tz = clock.zone(self.zone)
+        by_weekday: dict[int, list[TimeRange]] = {}
+        for window in self.weekly:
+            by_weekday.setdefault(window.weekday, []).append(window.hours)
+        overrides = {override.day: override.hours for override in self.overrides}
+        spans: list[Span] = []
+        for day in clock.day_range(first, last):
+            ranges = overrides.get(day, by_weekday.get(day.isoweekday(), ()))
+            spans.extend(hours.span_on(day, tz) for hours in ranges)
+        return normalize(spans)
