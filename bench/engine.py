@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from datetime import time as wall
+from functools import partial
 
 from engine import (
     EventRules,
@@ -57,9 +58,7 @@ def busy_intervals(seed: int, count: int) -> tuple[Interval, ...]:
 def berlin_schedule() -> Schedule:
     """Mon–Fri 09–12, 13–17, 18–20 in Europe/Berlin."""
     windows = tuple(
-        WeeklyWindow(day, TimeRange(wall(start), wall(end)))
-        for day in range(1, 6)
-        for start, end in HOURS
+        WeeklyWindow(day, TimeRange(wall(start), wall(end))) for day in range(1, 6) for start, end in HOURS
     )
     return Schedule("Europe/Berlin", weekly=windows)
 
@@ -73,13 +72,18 @@ def workloads() -> dict[str, tuple[SlotQuery, int]]:
     """Each workload's query and the slot count the workload file expects."""
     schedule = berlin_schedule()
     team = tuple(
-        HostCalendar(f"host-{h}", schedule, busy=busy_intervals(1000 + h, 200), group="rr")
-        for h in range(50)
+        HostCalendar(f"host-{h}", schedule, busy=busy_intervals(1000 + h, 200), group="rr") for h in range(50)
     )
     return {
-        "(a) 1 host, 1,000 busy": (query((HostCalendar("a", schedule, busy=busy_intervals(1, 1000)),)), 39),
+        "(a) 1 host, 1,000 busy": (
+            query((HostCalendar("a", schedule, busy=busy_intervals(1, 1000)),)),
+            39,
+        ),
         "(b) 50-host round-robin, 200 busy each": (query(team), 396),
-        "(c) 1 host, 10,000 busy": (query((HostCalendar("c", schedule, busy=busy_intervals(1, 10_000)),)), 0),
+        "(c) 1 host, 10,000 busy": (
+            query((HostCalendar("c", schedule, busy=busy_intervals(1, 10_000)),)),
+            0,
+        ),
     }
 
 
@@ -103,7 +107,7 @@ def main() -> None:
     medians: dict[str, float] = {}
     for name, (workload, expected) in workloads().items():
         found = len(find_slots(workload))
-        timings = measure(lambda q=workload: find_slots(q), runs)
+        timings = measure(partial(find_slots, workload), runs)
         medians[name] = statistics.median(timings)
         status = "ok" if found == expected else f"MISMATCH, expected {expected}"
         print(

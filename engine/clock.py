@@ -24,7 +24,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise EngineInputError(f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin'") from exc
+        raise EngineInputError(
+            f"unknown time zone {name!r}; use an IANA name such as 'Europe/Berlin'"
+        ) from exc
 
 
 def require_aware(value: datetime, what: str) -> None:

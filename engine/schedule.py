@@ -6,6 +6,7 @@ Windows are wall-clock times on a local date, so "09:00–17:00" stays 09:00–1
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 from engine import clock
 from engine.errors import EngineInputError
@@ -27,7 +28,7 @@ class TimeRange:
         if self.end != time(0) and self.end <= self.start:
             raise EngineInputError(f"working hours end {self.end} is not after start {self.start}")
 
-    def span_on(self, day: date, tz: clock.ZoneInfo) -> Span:
+    def span_on(self, day: date, tz: ZoneInfo) -> Span:
         """The real instants this range covers on ``day``."""
         start = clock.wall_to_epoch(day, self.start, tz)
         if self.end in (END_OF_DAY, time(0)):

@@ -45,8 +45,9 @@ class SlotQuery:
     def bounds(self) -> Bounds:
         """The query's instants as epoch seconds (earliest = now + max(notice, 1 min), floored)."""
         now = clock.to_epoch(self.now, "now")
-        notice = max(self.rules.min_notice, 1) * clock.MINUTE
-        return Bounds(now, now + notice, self.window.span, clock.zone(self.invitee_zone))
+        earliest = now + max(self.rules.min_notice, 1) * clock.MINUTE
+        earliest -= earliest % clock.MINUTE
+        return Bounds(now, earliest, self.window.span, clock.zone(self.invitee_zone))
 
 
 @dataclass(frozen=True, slots=True)
