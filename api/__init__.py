@@ -1,0 +1,1 @@
+"""The REST API: routes, schemas, auth and webhook endpoints on FastAPI."""

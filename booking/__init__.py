@@ -1,0 +1,1 @@
+"""The booking service every front end calls: slots, holds, bookings and their lifecycle."""

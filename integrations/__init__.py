@@ -1,0 +1,1 @@
+"""One small interface per external service kind, with vendor modules and offline defaults."""

@@ -1,0 +1,1 @@
+"""Client notes: intake answers summarised and written to Notion (or local Markdown)."""

@@ -1,0 +1,1 @@
+"""Background work: Celery tasks and schedules, or the same tasks in-process."""
