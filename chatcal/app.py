@@ -1,6 +1,7 @@
-"""The composition root: settings → the parts they enable → one FastAPI app.
+"""The composition root: settings → database, integrations and front ends → one FastAPI app.
 
-Nothing connects at import time; ``create_app`` only wires, and the lifespan builds what needs I/O.
+Nothing connects at import time, nor in ``create_app``: the lifespan prepares the data directory,
+migrates the database and builds the runtime the routes use.
 """
 
 import logging
@@ -9,10 +10,18 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from pydantic import BaseModel
+from redis import Redis
 
+from api import host_routes, problems, public_routes
+from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
+from api.runtime import Runtime
+from booking.db import Database, make_engine
 from chatcal import __version__
 from chatcal.features import feature_report
+from chatcal.migrate import upgrade
+from chatcal.secrets import secret_key
 from chatcal.settings import Settings
+from integrations.video import JitsiRooms
 
 log = logging.getLogger("chatcal")
 
@@ -24,19 +33,62 @@ class Health(BaseModel):
     version: str
 
 
+class MigrationFailed(RuntimeError):
+    """The database could not be brought to the current schema; the service must not start."""
+
+
+def _limiter(settings: Settings) -> RateLimiter:
+    if settings.redis_url:
+        return RedisLimiter(Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
+    return MemoryLimiter(settings.rate_limit_per_minute)
+
+
+def build_runtime(settings: Settings) -> Runtime:
+    """Everything the routes need, migrated and ready (this is where connections start)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(make_engine(settings.effective_database_url))
+    if settings.skip_migrations:
+        log.info("migrations skipped (CHATCAL_SKIP_MIGRATIONS)")
+    else:
+        try:
+            upgrade(database.engine)
+        except Exception as exc:
+            raise MigrationFailed(
+                f"could not migrate the database at {database.engine.url!r}: {exc}. "
+                "Check CHATCAL_DATABASE_URL and that the database is reachable."
+            ) from exc
+    return Runtime(
+        db=database,
+        secret=secret_key(settings),
+        video=JitsiRooms(settings.jitsi_base_url),
+        limiter=_limiter(settings),
+        public_url=settings.base_url,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (read from the environment when omitted)."""
     settings = settings or Settings()
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for feature in feature_report(settings):
             log.info("%-16s %s", feature.name, feature.detail)
+        runtime = build_runtime(settings)
+        app.state.runtime = runtime
         yield
+        runtime.db.engine.dispose()
 
-    app = FastAPI(title="chatcal", version=__version__, lifespan=lifespan)
+    app = FastAPI(
+        title="chatcal",
+        version=__version__,
+        lifespan=lifespan,
+        description="Scheduling that people book by chatting. Errors are RFC 9457 problem details.",
+    )
     app.state.settings = settings
+    problems.install(app)
+    app.include_router(public_routes.router)
+    app.include_router(host_routes.router)
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Health:

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=0, le=65535)  # 0: any free port
     log_level: str = "info"
+    skip_migrations: bool = False
+    rate_limit_per_minute: int = Field(default=120, ge=1)
+    jitsi_base_url: str = "https://meet.jit.si"
 
     telegram_bot_token: SecretStr | None = vendor("TELEGRAM_BOT_TOKEN")
     telegram_webhook_secret: SecretStr | None = vendor("TELEGRAM_WEBHOOK_SECRET")
@@ -59,6 +62,13 @@ class Settings(BaseSettings):
     razorpay_key_secret: SecretStr | None = vendor("RAZORPAY_KEY_SECRET")
     razorpay_webhook_secret: SecretStr | None = vendor("RAZORPAY_WEBHOOK_SECRET")
     razorpay_base_url: str | None = vendor("RAZORPAY_BASE_URL")
+
+    @property
+    def base_url(self) -> str:
+        """Where people reach this service: the public URL, else the local bind address."""
+        if self.public_url is not None:
+            return str(self.public_url).rstrip("/")
+        return f"http://{self.host}:{self.port or 8000}"
 
     @property
     def effective_database_url(self) -> str:

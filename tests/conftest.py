@@ -2,9 +2,13 @@
 test that would skip for lack of them has found a broken set-up, not a reason to pass quietly."""
 
 import os
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
+from pathlib import Path
 
 import pytest
+
+from booking.db import Database, make_engine
+from tests import databases
 
 
 @pytest.hookimpl(wrapper=True)
@@ -16,3 +20,37 @@ def pytest_runtest_makereport(
         report.outcome = "failed"
         report.longrepr = f"skipped in CI, where every test must run: {report.longrepr}"
     return report
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return databases.sqlite_template(tmp_path_factory.mktemp("sqlite-template"))
+
+
+@pytest.fixture(scope="session")
+def postgres_url(worker_id: str) -> Iterator[str]:
+    """This worker's migrated PostgreSQL database (skips outside CI when none runs; fails in CI)."""
+    if not databases.postgres_available():
+        pytest.skip(f"PostgreSQL is not reachable at {databases.ADMIN_URL}")
+    with databases.postgres_database(worker_id) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, sqlite_template_path: Path, tmp_path: Path) -> Iterator[str]:
+    """Each test using this runs on SQLite and on PostgreSQL, on a clean, migrated database."""
+    if request.param == "sqlite":
+        yield databases.sqlite_copy(sqlite_template_path, tmp_path)
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    database = Database(make_engine(url))
+    databases.empty_postgres(database)
+    database.engine.dispose()
+
+
+@pytest.fixture
+def db(database_url: str) -> Iterator[Database]:
+    database = Database(make_engine(database_url))
+    yield database
+    database.engine.dispose()

@@ -1,0 +1,180 @@
+"""Public endpoints: what invitees (and the chat front ends' web page) use, without an account.
+
+Event types and slots by public path, booking with intake answers (``Idempotency-Key`` honoured),
+and view / cancel / reschedule / calendar invite through a signed manage token. All rate limited.
+"""
+
+from datetime import timedelta
+from typing import Annotated
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from pydantic import AwareDatetime, BaseModel
+from sqlmodel import Session
+
+from api.deps import RuntimeDep, rate_limited
+from api.runtime import Runtime
+from booking import repository, service
+from booking.calendar import slot_query
+from booking.errors import InvalidRequest, NotFound
+from booking.idempotency import request_hash, run_once
+from booking.links import manage_token, verify_manage_token
+from booking.models import Booking, EventType, Host
+from booking.schemas import (
+    BookingIn,
+    BookingOut,
+    CancelIn,
+    PublicEventType,
+    QuestionIn,
+    RescheduleIn,
+    SlotOut,
+    SlotsOut,
+    TimeZoneName,
+)
+from booking.views import booking_out, calendar_invite
+from engine import find_slots
+
+router = APIRouter(prefix="/v1", tags=["public"], dependencies=[Depends(rate_limited)])
+MAX_SLOT_WINDOW = timedelta(days=93)
+
+
+class ManagedBooking(BaseModel):
+    """A booking with the link that manages it."""
+
+    booking: BookingOut
+    manage_token: str
+    manage_url: str
+
+
+def _event_type(session: Session, owner: str, slug: str) -> EventType:
+    event_type = repository.public_event_type(session, owner, slug)
+    if event_type is None:
+        raise NotFound(f"No event type {owner}/{slug}.")
+    return event_type
+
+
+def _managed(session: Session, rt: Runtime, booking: Booking) -> ManagedBooking:
+    token = manage_token(rt.secret, booking.uid)
+    return ManagedBooking(
+        booking=booking_out(session, booking), manage_token=token, manage_url=rt.manage_url(token)
+    )
+
+
+@router.get("/public/{owner}/{slug}", response_model=PublicEventType)
+def event_type_info(owner: str, slug: str, rt: RuntimeDep) -> PublicEventType:
+    """What an invitee sees before booking: title, length, price, questions."""
+    with rt.db.transaction() as session:
+        event_type = _event_type(session, owner, slug)
+        owner_host = session.get_one(Host, event_type.host_id)
+        return PublicEventType(
+            owner=owner,
+            slug=event_type.slug,
+            title=event_type.title,
+            description=event_type.description,
+            duration=event_type.duration,
+            price=event_type.price,
+            currency=event_type.currency,
+            requires_confirmation=event_type.requires_confirmation,
+            location_kind=event_type.location_kind,
+            time_zone=owner_host.time_zone,
+            questions=[QuestionIn.model_validate(question) for question in event_type.questions],
+        )
+
+
+@router.get("/public/{owner}/{slug}/slots", response_model=SlotsOut)
+def slots(
+    owner: str,
+    slug: str,
+    start: Annotated[AwareDatetime, Query(description="Window start, with offset")],
+    end: Annotated[AwareDatetime, Query(description="Window end, with offset")],
+    rt: RuntimeDep,
+    time_zone: Annotated[TimeZoneName, Query(description="The invitee's IANA zone")] = "UTC",
+) -> SlotsOut:
+    """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock."""
+    if end <= start or end - start > MAX_SLOT_WINDOW:
+        raise InvalidRequest("end must be after start, at most 93 days later")
+    zone = ZoneInfo(time_zone)
+    with rt.db.transaction() as session:
+        found = find_slots(
+            slot_query(session, _event_type(session, owner, slug), (start, end), rt.clock(), time_zone)
+        )
+    return SlotsOut(
+        time_zone=time_zone,
+        slots=[
+            SlotOut(start=s.start, end=s.end, local_start=s.start.astimezone(zone).isoformat()) for s in found
+        ],
+    )
+
+
+@router.post("/public/{owner}/{slug}/bookings", status_code=201, response_model=ManagedBooking)
+def create_booking(
+    owner: str,
+    slug: str,
+    request: BookingIn,
+    rt: RuntimeDep,
+    response: Response,
+    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+) -> ManagedBooking:
+    """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer."""
+
+    def work(session: Session) -> tuple[int, dict[str, object]]:
+        booking = service.book(session, _event_type(session, owner, slug), request, rt.clock(), rt.video)
+        return 201, _managed(session, rt, booking).model_dump(mode="json")
+
+    if idempotency_key is None:
+        with rt.db.transaction(write=True) as session:
+            return ManagedBooking.model_validate(work(session)[1])
+    fingerprint = request_hash(f"book:{owner}/{slug}", request.model_dump(mode="json"))
+    status, body = run_once(rt.db, idempotency_key, fingerprint, work)
+    response.status_code = status
+    return ManagedBooking.model_validate(body)
+
+
+def _current(session: Session, rt: Runtime, token: str) -> Booking:
+    booking = repository.booking_by_uid(session, verify_manage_token(rt.secret, token))
+    if booking is None:
+        raise NotFound("This manage link is not valid.")
+    return repository.latest_in_chain(session, booking)
+
+
+@router.get("/manage/{token}", response_model=ManagedBooking)
+def view_booking(token: str, rt: RuntimeDep) -> ManagedBooking:
+    """The booking a manage link points to (after reschedules: the current one)."""
+    with rt.db.transaction() as session:
+        return _managed(session, rt, _current(session, rt, token))
+
+
+@router.post("/manage/{token}/cancel", response_model=ManagedBooking)
+def cancel_booking(token: str, request: CancelIn, rt: RuntimeDep) -> ManagedBooking:
+    """Cancel the booking, with an optional reason for the host."""
+    with rt.db.transaction(write=True) as session:
+        booking = service.cancel(session, _current(session, rt, token), rt.clock(), request.reason)
+        return _managed(session, rt, booking)
+
+
+@router.post("/manage/{token}/reschedule", response_model=ManagedBooking)
+def reschedule_booking(token: str, request: RescheduleIn, rt: RuntimeDep) -> ManagedBooking:
+    """Move the booking to another offered start; the old link keeps working."""
+    with rt.db.transaction(write=True) as session:
+        booking = _current(session, rt, token)
+        moved = service.reschedule(session, booking, request.start, rt.clock(), request.reason)
+        return _managed(session, rt, moved)
+
+
+class IcsResponse(Response):
+    """An iCalendar file."""
+
+    media_type = "text/calendar; charset=utf-8"
+
+
+@router.get(
+    "/manage/{token}/invite.ics",
+    response_class=IcsResponse,
+    responses={200: {"content": {"text/calendar": {}}}},
+)
+def booking_invite(token: str, rt: RuntimeDep) -> IcsResponse:
+    """The calendar invite (REQUEST while booked, CANCEL once cancelled)."""
+    with rt.db.transaction() as session:
+        booking = _current(session, rt, token)
+        body = calendar_invite(session, booking, rt.manage_url(token))
+    return IcsResponse(body, headers={"Content-Disposition": f'attachment; filename="{booking.uid}.ics"'})

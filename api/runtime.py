@@ -1,0 +1,35 @@
+"""What request handlers need, built once by the composition root and kept on ``app.state``."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fastapi import Request
+
+from api.ratelimit import RateLimiter
+from booking.columns import utcnow
+from booking.db import Database
+from integrations.video import VideoRooms
+
+
+@dataclass
+class Runtime:
+    """The database, secrets and integrations of one running app."""
+
+    db: Database
+    secret: bytes
+    video: VideoRooms
+    limiter: RateLimiter
+    public_url: str
+    clock: Callable[[], datetime] = field(default=utcnow)
+
+    def manage_url(self, token: str) -> str:
+        """The link an invitee follows to view, cancel or reschedule."""
+        return f"{self.public_url.rstrip('/')}/v1/manage/{token}"
+
+
+def runtime(request: Request) -> Runtime:
+    """FastAPI dependency: the app's runtime."""
+    value = request.app.state.runtime
+    assert isinstance(value, Runtime)
+    return value

@@ -1,0 +1,156 @@
+"""From stored rows to the engine's question: schedules, rules and each host's busy time.
+
+The listing endpoint and the booking transaction both build their ``SlotQuery`` here, so the slots
+offered and the slot accepted come from the same data through the same code.
+"""
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session
+
+import engine
+from booking import repository
+from booking.errors import InvalidRequest, NotFound
+from booking.models import Booking, EventType, Host, Schedule
+from booking.models.bookings import BookingStatus
+from booking.schemas import EventTypeIn, FixedPeriodIn, RollingPeriodIn
+
+LOOKBEHIND = timedelta(days=9)
+"""Busy data fetched before a window: the engine traces free ranges back up to 7 days (plus buffers)."""
+LIMIT_REACH = {
+    engine.LimitUnit.DAY: timedelta(days=2),
+    engine.LimitUnit.WEEK: timedelta(days=8),
+    engine.LimitUnit.MONTH: timedelta(days=32),
+    engine.LimitUnit.YEAR: timedelta(days=367),
+}
+ENGINE_STATUS = {
+    BookingStatus.ACCEPTED: engine.BookingStatus.ACCEPTED,
+    BookingStatus.PENDING: engine.BookingStatus.PENDING,
+    BookingStatus.HELD: engine.BookingStatus.HELD,
+}
+
+
+def _ranges(items: list[dict[str, Any]]) -> tuple[engine.TimeRange, ...]:
+    return tuple(
+        engine.TimeRange(time.fromisoformat(r["start"]), time.fromisoformat(r["end"])) for r in items
+    )
+
+
+def engine_schedule(
+    time_zone: str, weekly: list[dict[str, Any]], overrides: list[dict[str, Any]]
+) -> engine.Schedule:
+    """A stored schedule's JSON as the engine's schedule."""
+    windows = tuple(engine.WeeklyWindow(item["weekday"], _ranges([item])[0]) for item in weekly)
+    days = tuple(
+        engine.DateOverride(date.fromisoformat(item["date"]), _ranges(item["ranges"])) for item in overrides
+    )
+    return engine.Schedule(time_zone, windows, days)
+
+
+def engine_rules(event_type: EventType) -> engine.EventRules:
+    """An event type's rules as the engine reads them."""
+    spec = EventTypeIn.model_validate(event_type.model_dump(exclude={"id", "host_id", "created_at"}))
+    period: engine.Period | None = None
+    if isinstance(spec.period, RollingPeriodIn):
+        period = engine.RollingPeriod(spec.period.days, spec.period.business_days)
+    elif isinstance(spec.period, FixedPeriodIn):
+        period = engine.FixedPeriod(spec.period.first, spec.period.last)
+    return engine.EventRules(
+        duration=spec.duration,
+        interval=spec.interval,
+        buffer_before=spec.buffer_before,
+        buffer_after=spec.buffer_after,
+        min_notice=spec.min_notice,
+        period=period,
+        limits=tuple(engine.BookingLimit(limit.unit, limit.maximum, limit.kind) for limit in spec.limits),
+        event_type=str(event_type.id),
+    )
+
+
+def _blocks(booking: Booking, booked_type: EventType) -> bool:
+    """Pending requests of event types that let them overlap don't hold time."""
+    return not (booking.status is BookingStatus.PENDING and not booked_type.pending_blocks)
+
+
+def _existing(booking: Booking, booked_type: EventType) -> engine.ExistingBooking:
+    return engine.ExistingBooking(
+        booking.start,
+        booking.end,
+        ENGINE_STATUS[booking.status],
+        booked_type.buffer_before,
+        booked_type.buffer_after,
+        str(booked_type.id),
+        booking.hold_expires_at if booking.status is BookingStatus.HELD else None,
+    )
+
+
+def fetch_range(rules: engine.EventRules, start: datetime, end: datetime) -> tuple[datetime, datetime]:
+    """How much busy data a window needs: look-behind for grid anchoring, whole limit periods."""
+    reach = max((LIMIT_REACH[limit.unit] for limit in rules.limits), default=timedelta(0))
+    margin = max(reach, LOOKBEHIND)
+    return start - margin, end + margin
+
+
+def host_calendars(
+    session: Session,
+    event_type: EventType,
+    rules: engine.EventRules,
+    window: tuple[datetime, datetime],
+    ignore_booking: int | None = None,
+) -> tuple[engine.HostCalendar, ...]:
+    """Each host of ``event_type`` with schedule, open bookings and busy blocks around ``window``."""
+    members = repository.event_type_members(session, event_type)
+    if not members:
+        raise NotFound("this event type has no hosts yet")
+    ids = [host.id for host, _ in members if host.id is not None]
+    lo, hi = fetch_range(rules, *window)
+    bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
+    for host_id, booking, booked_type in repository.open_bookings(session, ids, lo, hi):
+        if booking.id != ignore_booking and _blocks(booking, booked_type):
+            bookings[host_id].append(_existing(booking, booked_type))
+    busy: dict[int, list[engine.Interval]] = defaultdict(list)
+    for block in repository.busy_blocks(session, ids, lo, hi):
+        busy[block.host_id].append(engine.Interval(block.start, block.end))
+    last = repository.last_booked(session, event_type.id or 0, ids)
+    return tuple(
+        engine.HostCalendar(
+            host.slug,
+            _schedule_of(session, event_type, host),
+            tuple(bookings[host.id or 0]),
+            tuple(busy[host.id or 0]),
+            group,
+            last.get(host.id or 0),
+        )
+        for host, group in members
+    )
+
+
+def _schedule_of(session: Session, event_type: EventType, host: Host) -> engine.Schedule:
+    """The event type's own schedule for its owner; otherwise the host's default schedule."""
+    row = None
+    if event_type.schedule_id is not None and event_type.host_id == host.id:
+        row = session.get(Schedule, event_type.schedule_id)
+    row = row or repository.default_schedule(session, host.id or 0)
+    if row is None:
+        return engine.Schedule(host.time_zone)
+    return engine_schedule(row.time_zone, row.weekly, row.overrides)
+
+
+def slot_query(
+    session: Session,
+    event_type: EventType,
+    window: tuple[datetime, datetime],
+    now: datetime,
+    invitee_zone: str,
+    *,
+    ignore_booking: int | None = None,
+) -> engine.SlotQuery:
+    """The engine question for ``event_type`` over ``window`` as seen by an invitee in ``invitee_zone``."""
+    rules = engine_rules(event_type)
+    calendars = host_calendars(session, event_type, rules, window, ignore_booking)
+    try:
+        return engine.SlotQuery(rules, calendars, engine.Interval(*window), now, invitee_zone)
+    except engine.EngineInputError as exc:
+        raise InvalidRequest(str(exc)) from exc

@@ -1,0 +1,153 @@
+"""Every query the booking service makes, so the service reads as rules and not as SQL."""
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from booking.models import (
+    Booking,
+    BookingHost,
+    BusyBlock,
+    EventType,
+    Host,
+    Schedule,
+    Team,
+    TeamMember,
+)
+from booking.models.bookings import OPEN_STATUSES, BookingStatus
+
+
+def host_by_slug(session: Session, slug: str) -> Host | None:
+    return session.exec(select(Host).where(Host.slug == slug)).first()
+
+
+def team_by_slug(session: Session, slug: str) -> Team | None:
+    return session.exec(select(Team).where(Team.slug == slug)).first()
+
+
+def public_event_type(session: Session, owner: str, slug: str) -> EventType | None:
+    """An active event type by its public path: a host's own, or a team's."""
+    query = select(EventType).where(EventType.slug == slug, col(EventType.active).is_(True))
+    host = host_by_slug(session, owner)
+    if host is not None:
+        return session.exec(
+            query.where(EventType.host_id == host.id, col(EventType.team_id).is_(None))
+        ).first()
+    team = team_by_slug(session, owner)
+    if team is not None:
+        return session.exec(query.where(EventType.team_id == team.id)).first()
+    return None
+
+
+def event_type_members(session: Session, event_type: EventType) -> list[tuple[Host, str | None]]:
+    """The hosts of an event type with their round-robin group (None = must attend), by id."""
+    if event_type.team_id is None:
+        return [(session.get_one(Host, event_type.host_id), None)]
+    rows = session.exec(
+        select(Host, TeamMember.group)
+        .join(TeamMember, col(TeamMember.host_id) == Host.id)
+        .where(TeamMember.team_id == event_type.team_id)
+        .order_by(col(Host.id))
+    ).all()
+    return [(host, group) for host, group in rows]
+
+
+def default_schedule(session: Session, host_id: int) -> Schedule | None:
+    """The host's default schedule, else their oldest one."""
+    return session.exec(
+        select(Schedule)
+        .where(Schedule.host_id == host_id)
+        .order_by(col(Schedule.is_default).desc(), col(Schedule.id))
+    ).first()
+
+
+def lock_hosts(session: Session, host_ids: Sequence[int]) -> None:
+    """Serialise bookings per host on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already did).
+
+    Locks are taken in id order so two bookings of overlapping teams cannot deadlock.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.exec(
+            select(Host.id).where(col(Host.id).in_(sorted(host_ids))).order_by(col(Host.id)).with_for_update()
+        )
+
+
+def open_bookings(
+    session: Session, host_ids: Sequence[int], start: datetime, end: datetime
+) -> list[tuple[int, Booking, EventType]]:
+    """(host id, booking, its event type) for open bookings of these hosts touching ``[start, end)``."""
+    rows = session.exec(
+        select(BookingHost.host_id, Booking, EventType)
+        .join(Booking, col(Booking.id) == BookingHost.booking_id)
+        .join(EventType, col(EventType.id) == Booking.event_type_id)
+        .where(
+            col(BookingHost.host_id).in_(host_ids),
+            col(Booking.status).in_(OPEN_STATUSES),
+            col(Booking.end) > start,
+            col(Booking.start) < end,
+        )
+    ).all()
+    return [(host_id, booking, event_type) for host_id, booking, event_type in rows]
+
+
+def busy_blocks(session: Session, host_ids: Sequence[int], start: datetime, end: datetime) -> list[BusyBlock]:
+    return list(
+        session.exec(
+            select(BusyBlock).where(
+                col(BusyBlock.host_id).in_(host_ids), col(BusyBlock.end) > start, col(BusyBlock.start) < end
+            )
+        ).all()
+    )
+
+
+def last_booked(session: Session, event_type_id: int, host_ids: Sequence[int]) -> dict[int, datetime]:
+    """When each host last received a booking of this event type (for round-robin fairness)."""
+    rows = session.exec(
+        select(BookingHost.host_id, func.max(Booking.created_at))
+        .join(Booking, col(Booking.id) == BookingHost.booking_id)
+        .where(
+            Booking.event_type_id == event_type_id,
+            col(BookingHost.host_id).in_(host_ids),
+            col(Booking.status).in_(OPEN_STATUSES),
+        )
+        .group_by(col(BookingHost.host_id))
+    ).all()
+    return {host_id: at for host_id, at in rows if at is not None}
+
+
+def stale_holds(session: Session, now: datetime, host_ids: Sequence[int] | None = None) -> list[Booking]:
+    """Held bookings whose payment window has closed."""
+    query = select(Booking).where(Booking.status == BookingStatus.HELD, col(Booking.hold_expires_at) <= now)
+    if host_ids is not None:
+        query = query.join(BookingHost, col(BookingHost.booking_id) == Booking.id).where(
+            col(BookingHost.host_id).in_(host_ids)
+        )
+    return list(session.exec(query.with_for_update()).unique().all())
+
+
+def booking_by_uid(session: Session, uid: str) -> Booking | None:
+    return session.exec(select(Booking).where(Booking.uid == uid)).first()
+
+
+def booking_hosts(session: Session, booking_id: int) -> list[BookingHost]:
+    return list(session.exec(select(BookingHost).where(BookingHost.booking_id == booking_id)).all())
+
+
+def host_slugs(session: Session, booking_id: int) -> list[str]:
+    return list(
+        session.exec(
+            select(Host.slug)
+            .join(BookingHost, col(BookingHost.host_id) == Host.id)
+            .where(BookingHost.booking_id == booking_id)
+            .order_by(col(BookingHost.id))
+        ).all()
+    )
+
+
+def latest_in_chain(session: Session, booking: Booking) -> Booking:
+    """Follow reschedules to the booking that is current now."""
+    while booking.rescheduled_to_id is not None:
+        booking = session.get_one(Booking, booking.rescheduled_to_id)
+    return booking

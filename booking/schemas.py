@@ -1,0 +1,311 @@
+"""The shapes of what hosts and invitees send and get back; the API's contract and the CLI's input.
+
+Inputs forbid unknown fields, so a typo is an error rather than a silently ignored setting.
+"""
+
+import re
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from engine import LimitKind, LimitUnit
+
+MIDNIGHT = (time(0), time(23, 59))
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name like 'Europe/Berlin'") from exc
+    return name
+
+
+def _email(value: str) -> str:
+    if not EMAIL.match(value):
+        raise ValueError("not a valid email address")
+    return value
+
+
+TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_zone)]
+Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+Minutes = Annotated[int, Field(ge=0, le=1440)]
+
+
+class Strict(BaseModel):
+    """Base for inputs: unknown fields are rejected."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TimeRangeIn(Strict):
+    """Wall-clock range; an end of 00:00 or 23:59 means midnight."""
+
+    start: time
+    end: time
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "TimeRangeIn":
+        if self.end not in MIDNIGHT and self.end <= self.start:
+            raise ValueError(f"end {self.end} must be after start {self.start}")
+        return self
+
+
+class WeeklyHoursIn(TimeRangeIn):
+    """Working hours on an ISO weekday (1 = Monday … 7 = Sunday)."""
+
+    weekday: int = Field(ge=1, le=7)
+
+
+class OverrideIn(Strict):
+    """A date's own hours, replacing its weekly hours; no ranges = a day off."""
+
+    date: date
+    ranges: list[TimeRangeIn] = Field(default_factory=list, max_length=12)
+
+
+class ScheduleIn(Strict):
+    """A schedule as a host writes it."""
+
+    name: str = Field(min_length=1, max_length=100)
+    time_zone: TimeZoneName
+    weekly: list[WeeklyHoursIn] = Field(default_factory=list, max_length=84)
+    overrides: list[OverrideIn] = Field(default_factory=list, max_length=366)
+    is_default: bool = False
+
+    @model_validator(mode="after")
+    def _one_override_per_date(self) -> "ScheduleIn":
+        days = [override.date for override in self.overrides]
+        if len(days) != len(set(days)):
+            raise ValueError("each date may have only one override")
+        return self
+
+
+class ScheduleOut(ScheduleIn):
+    """A stored schedule."""
+
+    id: int
+
+
+class RollingPeriodIn(Strict):
+    """Bookable up to ``days`` (business) days ahead."""
+
+    kind: Literal["rolling"] = "rolling"
+    days: int = Field(ge=0, le=3650)
+    business_days: bool = False
+
+
+class FixedPeriodIn(Strict):
+    """Bookable only between two of the host's dates."""
+
+    kind: Literal["fixed"] = "fixed"
+    first: date
+    last: date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "FixedPeriodIn":
+        if self.last < self.first:
+            raise ValueError("last must not be before first")
+        return self
+
+
+class LimitIn(Strict):
+    """At most ``maximum`` bookings (or minutes) of the event type per ``unit``."""
+
+    unit: LimitUnit
+    maximum: int = Field(ge=0, le=100_000)
+    kind: LimitKind = LimitKind.COUNT
+
+
+class QuestionType(StrEnum):
+    """Intake question types, each validated on its own terms."""
+
+    TEXT = "text"
+    LONG_TEXT = "long_text"
+    EMAIL = "email"
+    PHONE = "phone"
+    NUMBER = "number"
+    CHOICE = "choice"
+    BOOLEAN = "boolean"
+
+
+class QuestionIn(Strict):
+    """An intake question; ``options`` lists the answers of a choice question."""
+
+    key: Slug
+    label: str = Field(min_length=1, max_length=300)
+    type: QuestionType = QuestionType.TEXT
+    required: bool = True
+    options: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=50
+    )
+
+    @model_validator(mode="after")
+    def _options_for_choices(self) -> "QuestionIn":
+        if (self.type is QuestionType.CHOICE) != bool(self.options):
+            raise ValueError("choice questions need options, and only they may have them")
+        return self
+
+
+class EventTypeIn(Strict):
+    """An event type as a host writes it. ``price`` is in the currency's minor unit."""
+
+    slug: Slug
+    title: str = Field(min_length=1, max_length=200)
+    description: str = Field(default="", max_length=5000)
+    duration: int = Field(ge=1, le=1440)
+    interval: int | None = Field(default=None, ge=1, le=1440)
+    buffer_before: Minutes = 0
+    buffer_after: Minutes = 0
+    min_notice: int = Field(default=0, ge=0, le=525_600)
+    period: Annotated[RollingPeriodIn | FixedPeriodIn, Field(discriminator="kind")] | None = None
+    limits: list[LimitIn] = Field(default_factory=list, max_length=8)
+    price: int = Field(default=0, ge=0, le=100_000_000)
+    currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
+    payment_provider: Literal["stripe", "razorpay"] | None = None
+    hold_minutes: int = Field(default=15, ge=1, le=1440)
+    requires_confirmation: bool = False
+    pending_blocks: bool = True
+    location_kind: Literal["jitsi", "link", "phone", "in_person"] = "jitsi"
+    location_value: str | None = Field(default=None, max_length=500)
+    questions: list[QuestionIn] = Field(default_factory=list, max_length=30)
+    schedule_id: int | None = None
+    team_id: int | None = None
+    active: bool = True
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "EventTypeIn":
+        if self.price > 0 and self.payment_provider is None:
+            raise ValueError("a paid event type needs a payment_provider")
+        if self.location_kind != "jitsi" and not self.location_value:
+            raise ValueError(f"location_kind {self.location_kind!r} needs a location_value")
+        keys = [question.key for question in self.questions]
+        if len(keys) != len(set(keys)):
+            raise ValueError("question keys must be unique")
+        return self
+
+
+class EventTypeOut(EventTypeIn):
+    """A stored event type."""
+
+    id: int
+
+
+class PublicEventType(BaseModel):
+    """What an invitee may see of an event type."""
+
+    owner: str
+    slug: str
+    title: str
+    description: str
+    duration: int
+    price: int
+    currency: str
+    requires_confirmation: bool
+    location_kind: str
+    time_zone: str
+    questions: list[QuestionIn]
+
+
+class SlotOut(BaseModel):
+    """A bookable start in UTC and on the invitee's clock."""
+
+    start: datetime
+    end: datetime
+    local_start: str
+
+
+class SlotsOut(BaseModel):
+    """The slots of a window, for one invitee zone."""
+
+    time_zone: str
+    slots: list[SlotOut]
+
+
+class AttendeeIn(Strict):
+    """Who books."""
+
+    name: str = Field(min_length=1, max_length=200)
+    email: Email | None = None
+    time_zone: TimeZoneName = "UTC"
+    locale: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+
+
+class BookingIn(Strict):
+    """A booking request: the exact start (one of the offered slots) and the intake answers."""
+
+    start: AwareDatetime
+    attendee: AttendeeIn
+    answers: dict[Annotated[str, Field(max_length=64)], Any] = Field(default_factory=dict)
+
+
+class CancelIn(Strict):
+    """Why a booking is cancelled (shown to the other side)."""
+
+    reason: str = Field(default="", max_length=1000)
+
+
+class RescheduleIn(Strict):
+    """The new start of a booking."""
+
+    start: AwareDatetime
+    reason: str = Field(default="", max_length=1000)
+
+
+class BusyBlockIn(Strict):
+    """Time a host is busy outside chatcal."""
+
+    start: AwareDatetime
+    end: AwareDatetime
+    title: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "BusyBlockIn":
+        if self.end <= self.start:
+            raise ValueError("end must be after start")
+        if (self.end - self.start).days > 366:
+            raise ValueError("a busy block may last at most 366 days")
+        return self
+
+
+class BusyBlockOut(BusyBlockIn):
+    """A stored busy block."""
+
+    id: int
+    source: str
+
+
+class BookingOut(BaseModel):
+    """A booking as its host or its invitee sees it."""
+
+    uid: str
+    status: str
+    event_type: str
+    title: str
+    start: datetime
+    end: datetime
+    attendee: AttendeeIn
+    answers: dict[str, Any]
+    hosts: list[str]
+    location: str | None
+    price: int
+    currency: str
+    hold_expires_at: datetime | None
+    cancel_reason: str | None
+    rescheduled_from: str | None
+    rescheduled_to: str | None
+    created_at: datetime
+
+
+class BookingPage(BaseModel):
+    """One page of a host's bookings."""
+
+    items: list[BookingOut]
+    total: int
+    skip: int
+    take: int

@@ -1,0 +1,262 @@
+"""The booking lifecycle: book, confirm, reject, cancel, reschedule, mark paid, expire holds.
+
+Every front end calls these functions inside a transaction it owns (``Database.transaction``); they
+flush but never commit. Each change is checked by the engine against fresh data after the hosts are
+locked, written with its outbox event, and guarded once more by the database's overlap constraint.
+"""
+
+import secrets
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+import engine
+from booking import outbox, repository
+from booking.calendar import slot_query
+from booking.errors import Conflict, InvalidRequest, SlotTaken
+from booking.intake import check_answers
+from booking.models import Booking, BookingHost, EventType
+from booking.models.bookings import OPEN_STATUSES, BookingStatus
+from booking.schemas import BookingIn, QuestionIn
+from integrations.video import VideoRooms
+
+ENDED = {
+    BookingStatus.CANCELLED: "cancelled",
+    BookingStatus.REJECTED: "rejected",
+    BookingStatus.EXPIRED: "expired (payment not received in time)",
+}
+
+
+def _initial_status(event_type: EventType) -> BookingStatus:
+    if event_type.price > 0:
+        return BookingStatus.HELD
+    if event_type.requires_confirmation:
+        return BookingStatus.PENDING
+    return BookingStatus.ACCEPTED
+
+
+def _holds_time(booking: Booking, event_type: EventType) -> bool:
+    return booking.status is not BookingStatus.PENDING or event_type.pending_blocks
+
+
+def _assign(
+    session: Session, event_type: EventType, start: datetime, now: datetime, zone: str, *, ignore: int | None
+) -> engine.Assignment:
+    """Lock the hosts, clear lapsed holds, and ask the engine whether ``start`` is still free."""
+    members = repository.event_type_members(session, event_type)
+    ids = [host.id for host, _ in members if host.id is not None]
+    repository.lock_hosts(session, ids)
+    expire_holds(session, now, ids)
+    end = start + timedelta(minutes=event_type.duration)
+    query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore)
+    try:
+        assignment = engine.check_start(query, start)
+    except engine.EngineInputError as exc:
+        raise InvalidRequest(str(exc)) from exc
+    if assignment is None:
+        raise SlotTaken("That time is not available (any more); please pick one of the offered slots.")
+    return assignment
+
+
+def _attach_hosts(session: Session, booking: Booking, event_type: EventType, slugs: tuple[str, ...]) -> None:
+    hosts = {host.slug: host for host, _ in repository.event_type_members(session, event_type)}
+    for slug in slugs:
+        session.add(
+            BookingHost(
+                booking_id=booking.id or 0,
+                host_id=hosts[slug].id or 0,
+                blocked_start=booking.start - timedelta(minutes=event_type.buffer_before),
+                blocked_end=booking.end + timedelta(minutes=event_type.buffer_after),
+                active=_holds_time(booking, event_type),
+            )
+        )
+    session.flush()
+
+
+def book(
+    session: Session,
+    event_type: EventType,
+    request: BookingIn,
+    now: datetime,
+    video: VideoRooms,
+    *,
+    channel: str = "api",
+    channel_user_id: str | None = None,
+) -> Booking:
+    """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later."""
+    questions = [QuestionIn.model_validate(question) for question in event_type.questions]
+    answers = check_answers(questions, request.answers)
+    assignment = _assign(session, event_type, request.start, now, request.attendee.time_zone, ignore=None)
+    uid = secrets.token_urlsafe(12)
+    status = _initial_status(event_type)
+    booking = Booking(
+        uid=uid,
+        ical_uid=f"{uid}@chatcal",
+        event_type_id=event_type.id or 0,
+        status=status,
+        start=assignment.slot.start,
+        end=assignment.slot.end,
+        title=f"{event_type.title} with {request.attendee.name}",
+        attendee_name=request.attendee.name,
+        attendee_email=request.attendee.email,
+        attendee_time_zone=request.attendee.time_zone,
+        attendee_locale=request.attendee.locale,
+        channel=channel,
+        channel_user_id=channel_user_id,
+        answers=answers,
+        location=video.link(uid) if event_type.location_kind == "jitsi" else event_type.location_value,
+        price=event_type.price,
+        currency=event_type.currency,
+        payment_provider=event_type.payment_provider,
+        hold_expires_at=now + timedelta(minutes=event_type.hold_minutes)
+        if status is BookingStatus.HELD
+        else None,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(booking)
+    session.flush()
+    _attach_hosts(session, booking, event_type, assignment.hosts)
+    outbox.emit(session, f"booking.{status.value}", booking)
+    return booking
+
+
+def _end(
+    session: Session, booking: Booking, status: BookingStatus, now: datetime, reason: str | None
+) -> None:
+    """Move an open booking to an ended status and free its time."""
+    booking.status = status
+    booking.cancel_reason = reason or booking.cancel_reason
+    booking.updated_at = now
+    booking.sequence += 1
+    for share in repository.booking_hosts(session, booking.id or 0):
+        share.active = False
+        session.add(share)
+    session.add(booking)
+    session.flush()
+
+
+def _require_open(booking: Booking, action: str) -> None:
+    if booking.status not in OPEN_STATUSES:
+        raise Conflict(f"This booking was {ENDED[booking.status]}; it can't be {action}.")
+
+
+def cancel(session: Session, booking: Booking, now: datetime, reason: str = "") -> Booking:
+    """Cancel an open booking, keeping the reason for the other side."""
+    _require_open(booking, "cancelled")
+    _end(session, booking, BookingStatus.CANCELLED, now, reason or None)
+    outbox.emit(session, "booking.cancelled", booking, reason=reason)
+    return booking
+
+
+def _activate(session: Session, booking: Booking, status: BookingStatus, now: datetime) -> None:
+    """Give ``booking`` its time back (confirming a request, reviving a paid hold); the guard decides."""
+    booking.status = status
+    booking.updated_at = now
+    session.add(booking)
+    for share in repository.booking_hosts(session, booking.id or 0):
+        share.active = True
+        session.add(share)
+    session.flush()
+
+
+def confirm(session: Session, booking: Booking, now: datetime) -> Booking:
+    """The host accepts a pending request; a request overlapping an accepted booking loses."""
+    if booking.status is BookingStatus.ACCEPTED:
+        return booking
+    if booking.status is not BookingStatus.PENDING:
+        raise Conflict(f"Only pending bookings can be confirmed; this one is {booking.status.value}.")
+    event_type = session.get_one(EventType, booking.event_type_id)
+    repository.lock_hosts(
+        session, [share.host_id for share in repository.booking_hosts(session, booking.id or 0)]
+    )
+    del event_type
+    _activate(session, booking, BookingStatus.ACCEPTED, now)
+    outbox.emit(session, "booking.accepted", booking)
+    return booking
+
+
+def reject(session: Session, booking: Booking, now: datetime, reason: str = "") -> Booking:
+    """The host declines a pending request."""
+    if booking.status is not BookingStatus.PENDING:
+        raise Conflict(f"Only pending bookings can be rejected; this one is {booking.status.value}.")
+    _end(session, booking, BookingStatus.REJECTED, now, reason or None)
+    outbox.emit(session, "booking.rejected", booking, reason=reason)
+    return booking
+
+
+def reschedule(
+    session: Session, booking: Booking, start: datetime, now: datetime, reason: str = ""
+) -> Booking:
+    """Move a booking: the old one ends as cancelled and links to a new one at ``start``, atomically.
+
+    The old booking's own time is released first so a move by a few minutes can overlap it; if the new
+    time is not free the whole transaction rolls back and the old booking stands.
+    """
+    _require_open(booking, "rescheduled")
+    if booking.status is BookingStatus.HELD:
+        raise Conflict("This booking is waiting for payment; pay or cancel it before moving it.")
+    event_type = session.get_one(EventType, booking.event_type_id)
+    _end(session, booking, BookingStatus.CANCELLED, now, f"rescheduled{': ' + reason if reason else ''}")
+    assignment = _assign(session, event_type, start, now, booking.attendee_time_zone, ignore=booking.id)
+    successor = Booking(
+        **booking.model_dump(
+            exclude={
+                "id",
+                "uid",
+                "status",
+                "start",
+                "end",
+                "cancel_reason",
+                "rescheduled_to_id",
+                "created_at",
+            }
+        ),
+        uid=secrets.token_urlsafe(12),
+        status=BookingStatus.PENDING if event_type.requires_confirmation else BookingStatus.ACCEPTED,
+        start=assignment.slot.start,
+        end=assignment.slot.end,
+    )
+    successor.rescheduled_from_id = booking.id
+    successor.created_at = successor.updated_at = now
+    session.add(successor)
+    session.flush()
+    _attach_hosts(session, successor, event_type, _keep_hosts(session, booking, assignment))
+    booking.rescheduled_to_id = successor.id
+    session.add(booking)
+    outbox.emit(session, "booking.rescheduled", successor, previous=booking.uid)
+    return successor
+
+
+def _keep_hosts(session: Session, booking: Booking, assignment: engine.Assignment) -> tuple[str, ...]:
+    """The booking's own hosts if they are all free at the new time, else the engine's choice."""
+    current = tuple(repository.host_slugs(session, booking.id or 0))
+    return current if set(current) <= set(assignment.slot.hosts) else assignment.hosts
+
+
+def mark_paid(session: Session, booking: Booking, payment_ref: str, now: datetime) -> Booking:
+    """Payment arrived: a held booking becomes accepted (or pending when the host confirms).
+
+    Repeats of the same payment change nothing. A payment for a hold that already lapsed revives it if
+    the time is still free; otherwise ``SlotTaken`` tells the caller to refund.
+    """
+    if booking.payment_ref == payment_ref and booking.status is not BookingStatus.HELD:
+        return booking
+    if booking.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
+        raise Conflict(f"This booking is {booking.status.value}; a payment can't change that.")
+    event_type = session.get_one(EventType, booking.event_type_id)
+    booking.payment_ref = payment_ref
+    booking.hold_expires_at = None
+    target = BookingStatus.PENDING if event_type.requires_confirmation else BookingStatus.ACCEPTED
+    _activate(session, booking, target, now)
+    outbox.emit(session, "booking.paid", booking, payment_ref=payment_ref)
+    return booking
+
+
+def expire_holds(session: Session, now: datetime, host_ids: list[int] | None = None) -> int:
+    """End every hold whose payment window has closed; returns how many."""
+    stale = repository.stale_holds(session, now, host_ids)
+    for booking in stale:
+        _end(session, booking, BookingStatus.EXPIRED, now, "payment not received in time")
+        outbox.emit(session, "booking.expired", booking)
+    return len(stale)

@@ -1,0 +1,243 @@
+"""The booking lifecycle on real SQLite and PostgreSQL databases built by the migrations."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from sqlmodel import col, select
+
+from booking import repository, service
+from booking.calendar import slot_query
+from booking.db import Database
+from booking.errors import Conflict, InvalidRequest, SlotTaken
+from booking.models import Booking, BookingHost, EventType, OutboxEvent
+from booking.models.bookings import BookingStatus
+from engine import find_slots
+from tests.booking.factory import MONDAY_10, NOW, VIDEO, later, request, setup
+
+
+def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
+    with db.transaction(write=True) as session:
+        event_type = session.get_one(EventType, event_type_id)
+        return service.book(session, event_type, request(start), now, VIDEO)
+
+
+def status_of(db: Database, uid: str) -> BookingStatus:
+    with db.transaction() as session:
+        booking = repository.booking_by_uid(session, uid)
+        assert booking is not None
+        return booking.status
+
+
+def offered(db: Database, event_type_id: int, now=NOW) -> list[str]:  # type: ignore[no-untyped-def]
+    with db.transaction() as session:
+        event_type = session.get_one(EventType, event_type_id)
+        query = slot_query(session, event_type, (MONDAY_10, MONDAY_10 + timedelta(hours=2)), now, "UTC")
+        return [slot.start.strftime("%H:%M") for slot in find_slots(query)]
+
+
+def outbox_kinds(db: Database) -> list[str]:
+    with db.transaction() as session:
+        return list(session.exec(select(OutboxEvent.kind).order_by(col(OutboxEvent.id))).all())
+
+
+def test_a_free_event_is_accepted_and_its_slot_disappears(db: Database) -> None:
+    _, event_type = setup(db)
+    assert offered(db, event_type)[0] == "10:00"
+    booking = book(db, event_type)
+    assert booking.status is BookingStatus.ACCEPTED
+    assert booking.location == VIDEO.link(booking.uid)
+    assert "10:00" not in offered(db, event_type)
+    assert outbox_kinds(db) == ["booking.accepted"]
+
+
+def test_a_start_that_is_not_offered_is_refused(db: Database) -> None:
+    _, event_type = setup(db)
+    with pytest.raises(SlotTaken):
+        book(db, event_type, later(7))
+    with pytest.raises(SlotTaken):
+        book(db, event_type, NOW)
+
+
+def test_the_same_slot_cannot_be_booked_twice(db: Database) -> None:
+    _, event_type = setup(db)
+    book(db, event_type)
+    with pytest.raises(SlotTaken):
+        book(db, event_type)
+    assert outbox_kinds(db) == ["booking.accepted"]
+
+
+def test_buffers_keep_the_next_booking_away(db: Database) -> None:
+    _, event_type = setup(db, buffer_after=15)
+    book(db, event_type)
+    assert offered(db, event_type)[:2] == ["11:00", "11:30"]
+
+
+def test_a_paid_event_holds_until_expiry(db: Database) -> None:
+    _, event_type = setup(db, price=5000, payment_provider="stripe", hold_minutes=15)
+    held = book(db, event_type)
+    assert held.status is BookingStatus.HELD
+    assert held.hold_expires_at == NOW + timedelta(minutes=15)
+    assert "10:00" not in offered(db, event_type)
+    after = NOW + timedelta(minutes=15)
+    assert "10:00" in offered(db, event_type, now=after)
+    with db.transaction(write=True) as session:
+        assert service.expire_holds(session, after) == 1
+    assert status_of(db, held.uid) is BookingStatus.EXPIRED
+    assert outbox_kinds(db) == ["booking.held", "booking.expired"]
+
+
+def test_a_lapsed_hold_does_not_stop_a_new_booking(db: Database) -> None:
+    _, event_type = setup(db, price=5000, payment_provider="stripe", hold_minutes=15)
+    held = book(db, event_type)
+    again = book(db, event_type, now=NOW + timedelta(minutes=20))
+    assert again.status is BookingStatus.HELD
+    assert status_of(db, held.uid) is BookingStatus.EXPIRED
+
+
+def test_payment_accepts_a_hold_once(db: Database) -> None:
+    _, event_type = setup(db, price=5000, payment_provider="stripe")
+    held = book(db, event_type)
+    for _ in range(2):
+        with db.transaction(write=True) as session:
+            booking = session.get_one(Booking, held.id)
+            service.mark_paid(session, booking, "pi_1", NOW + timedelta(minutes=1))
+    assert status_of(db, held.uid) is BookingStatus.ACCEPTED
+    assert outbox_kinds(db) == ["booking.held", "booking.paid"]
+
+
+def test_a_late_payment_revives_a_hold_if_the_time_is_still_free(db: Database) -> None:
+    _, event_type = setup(db, price=5000, payment_provider="stripe", hold_minutes=15)
+    held = book(db, event_type)
+    late = NOW + timedelta(minutes=30)
+    with db.transaction(write=True) as session:
+        service.expire_holds(session, late)
+    with db.transaction(write=True) as session:
+        service.mark_paid(session, session.get_one(Booking, held.id), "pi_1", late)
+    assert status_of(db, held.uid) is BookingStatus.ACCEPTED
+
+
+def test_a_late_payment_for_time_taken_meanwhile_is_refused(db: Database) -> None:
+    _, event_type = setup(db, price=5000, payment_provider="stripe", hold_minutes=15)
+    held = book(db, event_type)
+    book(db, event_type, now=NOW + timedelta(minutes=20))
+    with pytest.raises(SlotTaken), db.transaction(write=True) as session:
+        service.mark_paid(session, session.get_one(Booking, held.id), "pi_1", NOW + timedelta(minutes=30))
+    assert status_of(db, held.uid) is BookingStatus.EXPIRED
+
+
+def test_confirmation_flow(db: Database) -> None:
+    _, event_type = setup(db, requires_confirmation=True)
+    pending = book(db, event_type)
+    assert pending.status is BookingStatus.PENDING
+    assert "10:00" not in offered(db, event_type)
+    with db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, pending.id), NOW)
+    assert status_of(db, pending.uid) is BookingStatus.ACCEPTED
+    other = book(db, event_type, later(60))
+    with db.transaction(write=True) as session:
+        service.reject(session, session.get_one(Booking, other.id), NOW, "double-booked elsewhere")
+    with pytest.raises(Conflict), db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, other.id), NOW)
+    assert "11:00" in offered(db, event_type)
+
+
+def test_overlapping_requests_when_pending_does_not_block_one_confirm_wins(db: Database) -> None:
+    _, event_type = setup(db, requires_confirmation=True, pending_blocks=False)
+    first, second = book(db, event_type), book(db, event_type)
+    with db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, first.id), NOW)
+    with pytest.raises(SlotTaken), db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, second.id), NOW)
+    assert status_of(db, second.uid) is BookingStatus.PENDING
+
+
+def test_cancel_frees_the_time_and_cannot_repeat(db: Database) -> None:
+    _, event_type = setup(db)
+    booking = book(db, event_type)
+    with db.transaction(write=True) as session:
+        service.cancel(session, session.get_one(Booking, booking.id), NOW, "sick")
+    assert "10:00" in offered(db, event_type)
+    with pytest.raises(Conflict, match="cancelled"), db.transaction(write=True) as session:
+        service.cancel(session, session.get_one(Booking, booking.id), NOW)
+    with db.transaction() as session:
+        stored = session.get_one(Booking, booking.id)
+        assert stored.cancel_reason == "sick"
+        assert stored.sequence == 1
+
+
+def test_reschedule_links_old_and_new_and_may_overlap_itself(db: Database) -> None:
+    _, event_type = setup(db, duration=60, interval=30)
+    old = book(db, event_type)
+    with db.transaction(write=True) as session:
+        new = service.reschedule(session, session.get_one(Booking, old.id), later(30), NOW, "later please")
+        new_uid = new.uid
+    with db.transaction() as session:
+        stored_old = session.get_one(Booking, old.id)
+        current = repository.latest_in_chain(session, stored_old)
+        assert stored_old.status is BookingStatus.CANCELLED
+        assert current.uid == new_uid
+        assert current.start == later(30)
+        assert current.ical_uid == stored_old.ical_uid
+        assert current.sequence == stored_old.sequence
+        assert current.rescheduled_from_id == stored_old.id
+    assert outbox_kinds(db) == ["booking.accepted", "booking.rescheduled"]
+
+
+def test_a_failed_reschedule_leaves_the_booking_as_it_was(db: Database) -> None:
+    _, event_type = setup(db)
+    old = book(db, event_type)
+    book(db, event_type, later(60))
+    with pytest.raises(SlotTaken), db.transaction(write=True) as session:
+        service.reschedule(session, session.get_one(Booking, old.id), later(60), NOW)
+    assert status_of(db, old.uid) is BookingStatus.ACCEPTED
+    with db.transaction(write=True) as session:
+        booking = session.get_one(Booking, old.id)
+        service.cancel(session, booking, NOW)
+    with pytest.raises(Conflict), db.transaction(write=True) as session:
+        service.reschedule(session, session.get_one(Booking, old.id), later(120), NOW)
+
+
+def test_intake_answers_are_checked_per_type(db: Database) -> None:
+    questions = [
+        {"key": "topic", "label": "Topic", "type": "long_text"},
+        {"key": "seats", "label": "Seats", "type": "number"},
+        {"key": "plan", "label": "Plan", "type": "choice", "options": ["Basic", "Pro"]},
+        {"key": "phone", "label": "Phone", "type": "phone", "required": False},
+    ]
+    _, event_type = setup(db, questions=questions)
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"seats": 2, "plan": "Pro"}, "'Topic' needs an answer"),
+        ({"topic": "x", "seats": "two", "plan": "Pro"}, "Seats"),
+        ({"topic": "x", "seats": 2, "plan": "Gold"}, "Basic, Pro"),
+        ({"topic": "x", "seats": 2, "plan": "Pro", "phone": "call me"}, "phone number"),
+        ({"topic": "x", "seats": 2, "plan": "Pro", "extra": 1}, "unknown question"),
+    ]
+    for answers, message in cases:
+        with pytest.raises(InvalidRequest, match=message), db.transaction(write=True) as session:
+            service.book(session, session.get_one(EventType, event_type), request(**answers), NOW, VIDEO)
+    with db.transaction(write=True) as session:
+        booking = service.book(
+            session,
+            session.get_one(EventType, event_type),
+            request(topic=" Pricing ", seats="2", plan="pro"),
+            NOW,
+            VIDEO,
+        )
+        assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
+
+
+def test_the_database_refuses_overlapping_rows_on_its_own(db: Database) -> None:
+    host, event_type = setup(db)
+    booking = book(db, event_type)
+    overlapping = BookingHost(
+        booking_id=booking.id or 0, host_id=host, blocked_start=later(29), blocked_end=later(45)
+    )
+    with pytest.raises(SlotTaken), db.transaction(write=True) as session:
+        session.add(overlapping)
+    with db.transaction(write=True) as session:
+        session.add(
+            BookingHost(
+                booking_id=booking.id or 0, host_id=host, blocked_start=later(30), blocked_end=later(45)
+            )
+        )
