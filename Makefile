@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/chatcal serve
+	$(BIN)/chatcal serve --demo
 
 test: lint typecheck pytest
 

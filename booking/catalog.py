@@ -39,6 +39,12 @@ def _clear_other_defaults(session: Session, host: Host, keep: Schedule) -> None:
             session.add(other)
 
 
+def working_hours(time_zone: str) -> ScheduleIn:
+    """The schedule a new host starts with: Monday to Friday, 09:00–17:00 in their zone."""
+    weekly = [{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(1, 6)]
+    return ScheduleIn.model_validate({"name": "Working hours", "time_zone": time_zone, "weekly": weekly})
+
+
 def save_schedule(
     session: Session, host: Host, spec: ScheduleIn, schedule: Schedule | None = None
 ) -> Schedule:
@@ -123,3 +129,11 @@ def busy_blocks_of(session: Session, host: Host, skip: int, take: int) -> list[B
             .limit(take)
         )
     )
+
+
+def team_by_slug(session: Session, slug: str) -> Team:
+    """A team by handle, or ``NotFound``."""
+    team = repository.team_by_slug(session, slug)
+    if team is None:
+        raise NotFound(f"No team {slug!r}.")
+    return team

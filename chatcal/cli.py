@@ -1,15 +1,59 @@
-"""The ``chatcal`` command: one entry point for every process the product runs."""
+"""The ``chatcal`` command: one entry point for every process and admin task of the product."""
 
+import json
 import logging
+from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
+from pydantic import ValidationError
 
+from booking import catalog, hosts
+from booking.db import Database, make_engine
+from booking.errors import DomainError
+from booking.schemas import EventTypeIn
 from chatcal.app import create_app
+from chatcal.demo import booking_links, is_empty, seed_demo
+from chatcal.migrate import upgrade
 from chatcal.settings import Settings
 
 app = typer.Typer(help="chatcal: scheduling that people book by chatting.", no_args_is_help=True)
+host_app = typer.Typer(help="Manage hosts.", no_args_is_help=True)
+event_type_app = typer.Typer(help="Manage event types.", no_args_is_help=True)
+api_key_app = typer.Typer(help="Manage host API keys.", no_args_is_help=True)
+team_app = typer.Typer(help="Manage teams.", no_args_is_help=True)
+app.add_typer(host_app, name="host")
+app.add_typer(event_type_app, name="event-type")
+app.add_typer(api_key_app, name="api-key")
+app.add_typer(team_app, name="team")
+
+
+def _database(settings: Settings) -> Database:
+    """The configured database, migrated (unless CHATCAL_SKIP_MIGRATIONS)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(make_engine(settings.effective_database_url))
+    if not settings.skip_migrations:
+        upgrade(database.engine)
+    return database
+
+
+def _fail(message: str) -> typer.Exit:
+    typer.secho(f"error: {message}", err=True, fg="red")
+    return typer.Exit(1)
+
+
+def _seed_if_empty(settings: Settings) -> None:
+    database = _database(settings)
+    with database.transaction(write=True) as session:
+        if not is_empty(session):
+            return
+        _, key = seed_demo(session)
+    typer.echo("Seeded the demo host 'demo'. Its event types:")
+    for link in booking_links(settings.base_url):
+        typer.echo(f"  {link}   (slots: {link}/slots?start=…&end=…)")
+    typer.echo(f"API docs: {settings.base_url}/docs   demo host API key (shown once): {key}")
+    database.engine.dispose()
 
 
 @app.callback()
@@ -21,10 +65,116 @@ def main() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Bind address (CHATCAL_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (CHATCAL_PORT).")] = None,
+    demo: Annotated[bool, typer.Option(help="Seed the demo host when the database is empty.")] = False,
 ) -> None:
     """Run the web service: REST API, webhooks and the web chat."""
     settings = Settings()
+    updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
+    settings = settings.model_copy(update=updates)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
-    bind = host or settings.host
-    listen = settings.port if port is None else port
-    uvicorn.run(create_app(settings), host=bind, port=listen, log_level=settings.log_level)
+    if demo:
+        _seed_if_empty(settings)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database to the current schema."""
+    settings = Settings()
+    _database(settings.model_copy(update={"skip_migrations": False})).engine.dispose()
+    typer.echo("database is up to date")
+
+
+@app.command("demo-seed")
+def demo_seed() -> None:
+    """Create the demo host and its event types (only on an empty database)."""
+    settings = Settings()
+    with _database(settings).transaction() as session:
+        if not is_empty(session):
+            raise _fail("the database already has hosts; demo-seed only fills an empty one")
+    _seed_if_empty(settings)
+
+
+@host_app.command("create")
+def host_create(
+    slug: Annotated[str, typer.Option(help="Public handle used in booking links.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    time_zone: Annotated[str, typer.Option(help="IANA zone, e.g. Europe/Berlin.")],
+    email: Annotated[str | None, typer.Option(help="Email for calendar invites.")] = None,
+) -> None:
+    """Create a host with Monday–Friday 09:00–17:00 hours and print an API key for it."""
+    try:
+        spec = hosts.HostIn(slug=slug, name=name, time_zone=time_zone, email=email)
+        with _database(Settings()).transaction(write=True) as session:
+            created = hosts.create_host(session, spec)
+            catalog.save_schedule(session, created, catalog.working_hours(time_zone))
+            key = hosts.create_api_key(session, created, "cli")
+    except (ValidationError, DomainError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"created host {slug}; API key (shown once): {key}")
+
+
+@api_key_app.command("create")
+def api_key_create(
+    host: Annotated[str, typer.Option(help="The host's handle.")],
+    name: Annotated[str, typer.Option(help="A label to tell keys apart.")] = "",
+) -> None:
+    """Create another API key for a host."""
+    try:
+        with _database(Settings()).transaction(write=True) as session:
+            key = hosts.create_api_key(session, hosts.host_by_slug(session, host), name)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(key)
+
+
+@event_type_app.command("create")
+def event_type_create(
+    host: Annotated[str, typer.Option(help="The owning host's handle.")],
+    spec: Annotated[
+        Path | None, typer.Option(help="JSON file with every field of the API's EventTypeIn.", exists=True)
+    ] = None,
+    slug: Annotated[str | None, typer.Option(help="URL slug.")] = None,
+    title: Annotated[str | None, typer.Option(help="Title.")] = None,
+    duration: Annotated[int, typer.Option(help="Minutes.")] = 30,
+) -> None:
+    """Create an event type from options or a JSON spec (the API's schema)."""
+    data = json.loads(spec.read_text()) if spec else {"slug": slug, "title": title, "duration": duration}
+    try:
+        validated = EventTypeIn.model_validate(data)
+        with _database(Settings()).transaction(write=True) as session:
+            row = catalog.save_event_type(session, hosts.host_by_slug(session, host), validated)
+    except (ValidationError, DomainError) as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"created event type {host}/{row.slug} (id {row.id})")
+
+
+@team_app.command("create")
+def team_create(
+    owner: Annotated[str, typer.Option(help="The owning host's handle (joins as a fixed member).")],
+    slug: Annotated[str, typer.Option(help="The team's public handle.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+) -> None:
+    """Create a team; its event types are made with --spec and a team_id."""
+    try:
+        with _database(Settings()).transaction(write=True) as session:
+            team = hosts.create_team(session, hosts.host_by_slug(session, owner), slug, name)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(f"created team {slug} (id {team.id})")
+
+
+@team_app.command("add-member")
+def team_add_member(
+    team: Annotated[str, typer.Option(help="The team's handle.")],
+    host: Annotated[str, typer.Option(help="The member's handle.")],
+    group: Annotated[str | None, typer.Option(help="Round-robin group; omit for a fixed member.")] = None,
+) -> None:
+    """Add a host to a team, fixed or in a round-robin group."""
+    try:
+        with _database(Settings()).transaction(write=True) as session:
+            found = catalog.team_by_slug(session, team)
+            hosts.set_member(session, found, hosts.host_by_slug(session, host), group)
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    typer.echo(f"{host} is now in {team}" + (f" (group {group})" if group else " (fixed)"))

@@ -8,21 +8,18 @@ from sqlmodel import Session
 from booking import catalog, hosts
 from booking.db import Database
 from booking.models import EventType, Host
-from booking.schemas import BookingIn, EventTypeIn, ScheduleIn
+from booking.schemas import BookingIn, EventTypeIn
 from integrations.video import JitsiRooms
 
 NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)
 """A Monday morning; tests pass it as ``now`` so their slots never drift into the past."""
 MONDAY_10 = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
 VIDEO = JitsiRooms()
-WORKDAYS = [{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(1, 6)]
 
 
 def add_host(session: Session, slug: str = "ana", zone: str = "UTC") -> Host:
     host = hosts.create_host(session, hosts.HostIn(slug=slug, name=slug.title(), time_zone=zone))
-    catalog.save_schedule(
-        session, host, ScheduleIn.model_validate({"name": "Work", "time_zone": zone, "weekly": WORKDAYS})
-    )
+    catalog.save_schedule(session, host, catalog.working_hours(zone))
     return host
 
 

@@ -22,18 +22,24 @@ def test_help_lists_serve() -> None:
     assert "serve" in result.output
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[int, list[str]]]:
-    """``python -m chatcal serve`` on a free port; yields the port and the lines printed so far."""
-    env = {**os.environ, "CHATCAL_DATA_DIR": str(tmp_path / "data"), "CHATCAL_PORT": "0"}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "chatcal", "serve"],
+def start(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
+    """``python -m chatcal serve`` on a free port in an empty directory, output merged."""
+    variables = {key: value for key, value in os.environ.items() if key != "CHATCAL_DATABASE_URL"}
+    variables.update(CHATCAL_DATA_DIR=str(tmp_path / "data"), CHATCAL_PORT="0", **env)
+    return subprocess.Popen(
+        [sys.executable, "-m", "chatcal", "serve", *args],
         cwd=tmp_path,
-        env=env,
+        env=variables,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[int, list[str]]]:
+    """The service as ``make run`` starts it; yields the port and the lines printed so far."""
+    process = start(tmp_path, "--demo")
     assert process.stdout is not None
     lines: list[str] = []
     try:
@@ -50,10 +56,20 @@ def server(tmp_path: Path) -> Iterator[tuple[int, list[str]]]:
         process.stdout.close()
 
 
-def test_serve_starts_on_the_embedded_default(server: tuple[int, list[str]]) -> None:
+def test_serve_starts_on_the_embedded_default_with_the_demo(server: tuple[int, list[str]]) -> None:
     port, lines = server
-    response = httpx.get(f"http://127.0.0.1:{port}/healthz")
-    assert response.status_code == 200
+    assert httpx.get(f"http://127.0.0.1:{port}/healthz").status_code == 200
     printed = "".join(lines)
     assert "SQLite" in printed
     assert "set CHATCAL_REDIS_URL" in printed
+    assert "/v1/public/demo/intro" in printed
+    intro = httpx.get(f"http://127.0.0.1:{port}/v1/public/demo/intro")
+    assert intro.json()["title"] == "Free intro call"
+
+
+def test_serve_fails_fast_when_the_database_cannot_be_migrated(tmp_path: Path) -> None:
+    process = start(tmp_path, CHATCAL_DATABASE_URL="postgresql+psycopg://nobody@127.0.0.1:9/none")
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode != 0
+    assert "could not migrate the database" in output
+    assert "CHATCAL_DATABASE_URL" in output

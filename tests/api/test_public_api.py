@@ -1,0 +1,152 @@
+"""The public API as an invitee uses it: event info, slots, booking, manage links, invites."""
+
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from booking.db import Database
+from tests.booking.factory import MONDAY_10, later, setup
+
+BASE = "/v1/public/ana/intro"
+QUESTIONS = [{"key": "topic", "label": "What should we discuss?", "type": "long_text"}]
+
+
+def body(start: str = "2030-01-07T10:00:00Z", **overrides: Any) -> dict[str, Any]:
+    return {
+        "start": start,
+        "attendee": {"name": "Bo", "email": "bo@example.com", "time_zone": "Asia/Kolkata"},
+        "answers": {"topic": "pricing"},
+        **overrides,
+    }
+
+
+def test_event_type_info(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    info = client.get(BASE).json()
+    assert info["title"] == "Intro call"
+    assert info["time_zone"] == "UTC"
+    assert info["questions"][0]["key"] == "topic"
+
+
+def test_slots_in_the_invitees_zone(client: TestClient, db: Database) -> None:
+    setup(db)
+    answer = client.get(
+        f"{BASE}/slots",
+        params={"start": "2030-01-07T10:00:00Z", "end": "2030-01-07T11:00:00Z", "time_zone": "Asia/Kolkata"},
+    ).json()
+    assert answer["time_zone"] == "Asia/Kolkata"
+    assert [slot["local_start"] for slot in answer["slots"]] == [
+        "2030-01-07T15:30:00+05:30",
+        "2030-01-07T16:00:00+05:30",
+    ]
+
+
+def test_booking_and_managing_it(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    created = client.post(f"{BASE}/bookings", json=body())
+    assert created.status_code == 201, created.text
+    booking, token = created.json()["booking"], created.json()["manage_token"]
+    assert booking["status"] == "accepted"
+    assert booking["hosts"] == ["ana"]
+    assert booking["location"].startswith("https://meet.jit.si/chatcal-")
+    assert created.json()["manage_url"].endswith(f"/v1/manage/{token}")
+
+    invite = client.get(f"/v1/manage/{token}/invite.ics")
+    assert invite.headers["content-type"].startswith("text/calendar")
+    assert "METHOD:REQUEST" in invite.text
+
+    moved = client.post(f"/v1/manage/{token}/reschedule", json={"start": later(60).isoformat()})
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["booking"]["rescheduled_from"] == booking["uid"]
+    assert client.get(f"/v1/manage/{token}").json()["booking"]["uid"] == moved.json()["booking"]["uid"]
+
+    cancelled = client.post(f"/v1/manage/{token}/cancel", json={"reason": "no longer needed"})
+    assert cancelled.json()["booking"]["status"] == "cancelled"
+    assert "METHOD:CANCEL" in client.get(f"/v1/manage/{token}/invite.ics").text
+    again = client.post(f"/v1/manage/{token}/cancel", json={})
+    assert again.status_code == 409
+    assert again.headers["content-type"] == "application/problem+json"
+
+
+def test_a_taken_slot_is_a_409_problem(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    assert client.post(f"{BASE}/bookings", json=body()).status_code == 201
+    taken = client.post(f"{BASE}/bookings", json=body())
+    assert taken.status_code == 409
+    assert taken.json()["title"] == "Slot not available"
+    assert "pick" in taken.json()["detail"]
+
+
+def test_idempotency_key_replays_and_rejects_a_different_body(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    headers = {"Idempotency-Key": "retry-1"}
+    first = client.post(f"{BASE}/bookings", json=body(), headers=headers)
+    second = client.post(f"{BASE}/bookings", json=body(), headers=headers)
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    different = client.post(f"{BASE}/bookings", json=body("2030-01-07T11:00:00Z"), headers=headers)
+    assert different.status_code == 422
+    assert "different request" in different.json()["detail"]
+
+
+def test_bad_input_gets_clear_4xx_problems(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    cases = [
+        (client.post(f"{BASE}/bookings", json=body(surprise=1)), 422, "surprise"),
+        (client.post(f"{BASE}/bookings", json=body(start="2030-01-07T10:00:00")), 422, "timezone"),
+        (client.post(f"{BASE}/bookings", json=body(answers={})), 422, "needs an answer"),
+        (
+            client.post(f"{BASE}/bookings", json=body(attendee={"name": "Bo", "time_zone": "Mars/X"})),
+            422,
+            "zone",
+        ),
+        (
+            client.post(
+                f"{BASE}/bookings", content=b"{not json", headers={"content-type": "application/json"}
+            ),
+            422,
+            "",
+        ),
+        (
+            client.get(
+                f"{BASE}/slots", params={"start": "2030-01-08T00:00:00Z", "end": "2030-01-07T00:00:00Z"}
+            ),
+            422,
+            "",
+        ),
+        (client.get("/v1/public/ana/nope"), 404, "No event type"),
+        (client.get("/v1/manage/abc.def"), 404, "not valid"),
+    ]
+    for response, status, words in cases:
+        assert response.status_code == status, response.text
+        problem = response.json()
+        assert problem["status"] == status
+        assert words in response.text
+
+
+def test_a_forged_manage_token_reaches_nothing(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    token = client.post(f"{BASE}/bookings", json=body()).json()["manage_token"]
+    uid = token.split(".")[0]
+    assert client.get(f"/v1/manage/{uid}.AAAAAAAAAAAAAAAAAAAAAAAA").status_code == 404
+    assert client.post(f"/v1/manage/{uid}.x/cancel", json={}).status_code == 404
+
+
+def test_public_endpoints_are_rate_limited(client: TestClient, db: Database) -> None:
+    setup(db)
+    limiter = client.app.state.runtime.limiter  # type: ignore[attr-defined]
+    limiter.per_minute = 3
+    statuses = [client.get(BASE).status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    limited = client.get(BASE)
+    assert int(limited.headers["Retry-After"]) > 0
+    assert client.get("/healthz").status_code == 200
+
+
+def test_a_paid_booking_is_held(client: TestClient, db: Database) -> None:
+    setup(db, price=5000, payment_provider="stripe", currency="EUR")
+    booking = client.post(f"{BASE}/bookings", json=body(answers={})).json()["booking"]
+    assert booking["status"] == "held"
+    assert booking["price"] == 5000
+    assert booking["hold_expires_at"] is not None
+    assert MONDAY_10.isoformat().startswith(booking["start"][:10])
