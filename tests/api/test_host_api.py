@@ -49,7 +49,7 @@ def test_schedule_crud(client: TestClient, db: Database) -> None:
     schedule_id = created.json()["id"]
     replaced = client.put(f"/v1/schedules/{schedule_id}", json={**SCHEDULE, "name": "Winter"}, headers=ana)
     assert replaced.json()["name"] == "Winter"
-    assert [s["name"] for s in client.get("/v1/schedules", headers=ana).json()] == ["Work", "Winter"]
+    assert [s["name"] for s in client.get("/v1/schedules", headers=ana).json()] == ["Working hours", "Winter"]
     assert client.delete(f"/v1/schedules/{schedule_id}", headers=ana).status_code == 204
     assert client.get(f"/v1/schedules/{schedule_id}", headers=ana).status_code == 404
 
