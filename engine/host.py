@@ -15,6 +15,10 @@ from engine.schedule import Schedule
 
 LOOKBACK_DAYS = 7
 """How far back a run of availability is traced to find where it began (see ``_first_day``)."""
+SETTLE = LOOKBACK_DAYS * clock.DAY
+PHASE_REFERENCE = 946_684_800
+"""2000-01-01T00:00Z: where the fixed phase of long-running free ranges is counted from."""
+"""How long a free range keeps the grid of its own start; after that it follows the fixed phase."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,30 +60,35 @@ class Bounds:
 
 @dataclass(frozen=True, slots=True)
 class HostTime:
-    """A host's free time from which slots may start, and the exclusive cap on those starts."""
+    """A host's free time from which slots may start, and the exclusive cap on those starts.
+
+    ``horizon`` is where availability was cut off because it had run unbroken for a week (None when
+    every range began in view): a range starting there has no known start of its own.
+    """
 
     free: list[Span]
     start_cap: int
+    horizon: int | None = None
 
 
-def _first_day(schedule: Schedule, tz: ZoneInfo, start: int, lower: int) -> date:
-    """The local date from which availability must be expanded so slot phases don't depend on ``start``.
+def _first_day(schedule: Schedule, tz: ZoneInfo, start: int, lower: int) -> tuple[date, bool]:
+    """The local date to expand availability from, and whether hours were still running there.
 
     A slot grid runs from the start of each free range. When hours run across midnight the range began
-    on an earlier day, so trace it back (at most ``LOOKBACK_DAYS``; a calendar open round the clock
-    all week is anchored there). Nothing before ``lower`` matters: ranges are cut there anyway.
+    on an earlier day, so trace it back, at most ``LOOKBACK_DAYS`` (past that, ``slot_starts`` uses the
+    fixed phase, so the answer still doesn't depend on the window). Nothing before ``lower`` matters.
     """
     day = clock.local_date(start, tz)
     for _ in range(LOOKBACK_DAYS):
         opening = clock.midnight(day, tz)
         if opening <= lower:
-            break
+            return day, False
         previous = day - timedelta(days=1)
         spans = schedule.available(previous, previous)
         if not spans or spans[-1][1] < opening:
-            break
+            return day, False
         day = previous
-    return day
+    return day, True
 
 
 def host_time(calendar: HostCalendar, rules: EventRules, bounds: Bounds) -> HostTime:
@@ -91,29 +100,54 @@ def host_time(calendar: HostCalendar, rules: EventRules, bounds: Bounds) -> Host
     window_lo = max(bounds.window[0], lower)
     if window_lo >= start_cap:
         return HostTime([], start_cap)
-    first = _first_day(calendar.schedule, tz, window_lo, lower)
+    first, still_open = _first_day(calendar.schedule, tz, window_lo, lower)
     last = clock.local_date(start_cap + rules.duration * clock.MINUTE, tz)
     available = calendar.schedule.available(first, last)
     blocked = blocked_spans(calendar.bookings, calendar.busy, rules, bounds.now)
     full = limit_spans(calendar.bookings, rules, tz, bounds.now)
     if full:
         blocked = normalize(blocked + full)
-    return HostTime(clip(subtract(available, blocked), lower, EVERYTHING[1]), start_cap)
+    horizon = clock.midnight(first, tz) if still_open else None
+    return HostTime(clip(subtract(available, blocked), lower, EVERYTHING[1]), start_cap, horizon)
 
 
-def slot_starts(spans: list[Span], rules: EventRules, tz: ZoneInfo, lo: int, hi: int) -> list[int]:
-    """Starts in ``[lo, hi)`` of slots that fit in a span, on each span's grid from its aligned start."""
+def fixed_phase(instant: int, step: int, tz: ZoneInfo) -> int:
+    """The first instant at or after ``instant`` on the zone's fixed grid of ``step`` seconds.
+
+    The grid runs from local midnight of 2000-01-01, so it depends on nothing but the zone and step.
+    """
+    reference = PHASE_REFERENCE - clock.offset_at(PHASE_REFERENCE, tz)
+    return instant + (reference - instant) % step
+
+
+def _from(first: int, lo: int, step: int) -> int:
+    """``first`` moved forward in whole steps to at least ``lo``."""
+    return first if first >= lo else first + -(-(lo - first) // step) * step
+
+
+def slot_starts(
+    spans: list[Span], rules: EventRules, tz: ZoneInfo, bounds: Span, horizons: frozenset[int] = frozenset()
+) -> list[int]:
+    """Starts in ``[lo, hi)`` of slots that fit in a span.
+
+    A span's slots step from its first grid point for ``SETTLE`` seconds, then follow the fixed phase;
+    a span starting at a horizon (its real start unseen) follows the fixed phase throughout. That keeps
+    every start independent of the window asked about, so listing and booking always agree.
+    """
+    lo, hi = bounds
     step = rules.step * clock.MINUTE
     length = rules.duration * clock.MINUTE
     starts: list[int] = []
     for span_start, span_end in spans:
         if span_start >= hi:
             break
-        if span_end - length < lo:
-            continue
-        start = clock.align_up(span_start, rules.grid, tz)
-        if start < lo:
-            start += -(-(lo - start) // step) * step
         last = min(span_end - length, hi - 1)
-        starts.extend(range(start, last + 1, step))
+        if last < lo:
+            continue
+        settled = span_start if span_start in horizons else span_start + SETTLE
+        if settled > span_start:
+            own = _from(clock.align_up(span_start, rules.grid, tz), lo, step)
+            starts.extend(range(own, min(last, settled - 1) + 1, step))
+        if last >= settled:
+            starts.extend(range(_from(fixed_phase(settled, step, tz), lo, step), last + 1, step))
     return starts

@@ -33,15 +33,17 @@ def team_starts(
     fixed = [calendar for calendar in hosts if calendar.group is None]
     shared: list[Span] | None = None
     cap = bounds.window[1]
+    horizons: set[int] = set()
     for calendar in fixed:
         time = host_time(calendar, rules, bounds)
         shared = time.free if shared is None else intersect(shared, time.free)
         cap = min(cap, time.start_cap)
+        horizons.update(() if time.horizon is None else (time.horizon,))
     fixed_ids = tuple(calendar.host for calendar in fixed)
     groups = groups_of(hosts)
     if not groups:
         assert shared is not None  # a query always has at least one host
-        starts = slot_starts(shared, rules, fixed[0].tz, bounds.window[0], cap)
+        starts = slot_starts(shared, rules, fixed[0].tz, (bounds.window[0], cap), frozenset(horizons))
         return dict.fromkeys(starts, fixed_ids)
     result: dict[int, tuple[str, ...]] | None = None
     for members in groups.values():
@@ -49,8 +51,9 @@ def team_starts(
         for calendar in members:
             time = host_time(calendar, rules, bounds)
             free = time.free if shared is None else intersect(shared, time.free)
-            hi = min(cap, time.start_cap)
-            for start in slot_starts(free, rules, calendar.tz, bounds.window[0], hi):
+            own = horizons | ({time.horizon} if time.horizon is not None else set())
+            span = (bounds.window[0], min(cap, time.start_cap))
+            for start in slot_starts(free, rules, calendar.tz, span, frozenset(own)):
                 free_in_group.setdefault(start, []).append(calendar.host)
         if result is None:
             result = {start: fixed_ids + tuple(ids) for start, ids in free_in_group.items()}

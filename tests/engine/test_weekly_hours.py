@@ -146,3 +146,23 @@ def test_the_grid_of_hours_running_across_midnight_survives_a_window_split() -> 
     second_day = starts(query(hours, ("2026-01-06 00:00", "2026-01-07 00:00"), EARLY, rules))
     assert [start for start in whole if start >= "2026-01-06"] == second_day
     assert second_day == ["2026-01-06 00:10", "2026-01-06 01:00", "2026-01-06 01:50"]
+
+
+def test_round_the_clock_hours_keep_one_phase_whatever_the_window() -> None:
+    hours = schedule("UTC", {"mon-sun": "00:00-23:59"})
+    rules = EventRules(duration=50)
+    month = starts(query(hours, ("2026-01-05 00:00", "2026-02-04 00:00"), EARLY, rules))
+    late = starts(query(hours, ("2026-01-25 00:00", "2026-01-26 00:00"), EARLY, rules))
+    assert late
+    assert [start for start in month if start.startswith("2026-01-25")] == late
+
+
+def test_a_long_free_range_settles_on_the_fixed_phase_after_a_week() -> None:
+    hours = schedule("UTC", {"mon-sun": "00:00-23:59"})
+    rules = EventRules(duration=50)
+    taken = (busy("2026-01-04 00:00", "2026-01-05 00:10"),)
+    found = starts(query(hours, ("2026-01-05 00:00", "2026-01-14 00:00"), EARLY, rules, busy=taken))
+    assert found[0] == "2026-01-05 00:10"
+    # A week after the range began (2026-01-12 00:10) starts follow the grid counted from 2000-01-01.
+    week_later = [start for start in found if start >= "2026-01-12 00:10"]
+    assert week_later[0] == "2026-01-12 00:30"  # 2000-01-01 00:00 + 273,831 × 50 min
