@@ -13,6 +13,7 @@ COPY integrations integrations
 COPY notes notes
 COPY worker worker
 COPY chatcal chatcal
+COPY migrations migrations
 RUN pip install --no-cache-dir . && useradd --create-home chatcal && mkdir /data && chown chatcal /data
 
 USER chatcal
