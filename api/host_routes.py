@@ -2,8 +2,8 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response
-from pydantic import AwareDatetime, BaseModel
+from fastapi import APIRouter, Path, Query, Response
+from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import HostDep, RuntimeDep
@@ -12,6 +12,7 @@ from booking.errors import Conflict
 from booking.models import Booking, BusyBlock, EventType, Schedule
 from booking.models.bookings import BookingStatus
 from booking.schemas import (
+    MAX_ID,
     BookingOut,
     BookingPage,
     BusyBlockIn,
@@ -19,12 +20,14 @@ from booking.schemas import (
     CancelIn,
     EventTypeIn,
     EventTypeOut,
+    Moment,
     ScheduleIn,
     ScheduleOut,
 )
 from booking.views import booking_out, host_booking, host_bookings
 
 router = APIRouter(prefix="/v1", tags=["host"])
+RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id")]
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Take = Annotated[int, Query(ge=1, le=250, description="Page size (default 50, at most 250)")]
 
@@ -60,7 +63,7 @@ def create_schedule(spec: ScheduleIn, host: HostDep, rt: RuntimeDep) -> Schedule
 
 
 @router.get("/schedules/{schedule_id}", response_model=ScheduleOut)
-def get_schedule(schedule_id: int, host: HostDep, rt: RuntimeDep) -> ScheduleOut:
+def get_schedule(schedule_id: RowId, host: HostDep, rt: RuntimeDep) -> ScheduleOut:
     with rt.db.transaction() as session:
         return ScheduleOut.model_validate(
             catalog.owned(session, Schedule, schedule_id, host), from_attributes=True
@@ -68,7 +71,7 @@ def get_schedule(schedule_id: int, host: HostDep, rt: RuntimeDep) -> ScheduleOut
 
 
 @router.put("/schedules/{schedule_id}", response_model=ScheduleOut)
-def replace_schedule(schedule_id: int, spec: ScheduleIn, host: HostDep, rt: RuntimeDep) -> ScheduleOut:
+def replace_schedule(schedule_id: RowId, spec: ScheduleIn, host: HostDep, rt: RuntimeDep) -> ScheduleOut:
     with rt.db.transaction(write=True) as session:
         row = catalog.owned(session, Schedule, schedule_id, host)
         return ScheduleOut.model_validate(
@@ -77,7 +80,7 @@ def replace_schedule(schedule_id: int, spec: ScheduleIn, host: HostDep, rt: Runt
 
 
 @router.delete("/schedules/{schedule_id}", status_code=204)
-def delete_schedule(schedule_id: int, host: HostDep, rt: RuntimeDep) -> Response:
+def delete_schedule(schedule_id: RowId, host: HostDep, rt: RuntimeDep) -> Response:
     with rt.db.transaction(write=True) as session:
         catalog.delete_schedule(session, catalog.owned(session, Schedule, schedule_id, host))
     return Response(status_code=204)
@@ -99,15 +102,17 @@ def create_event_type(spec: EventTypeIn, host: HostDep, rt: RuntimeDep) -> Event
 
 
 @router.get("/event-types/{event_type_id}", response_model=EventTypeOut)
-def get_event_type(event_type_id: int, host: HostDep, rt: RuntimeDep) -> EventTypeOut:
+def get_event_type(event_type_id: RowId, host: HostDep, rt: RuntimeDep) -> EventTypeOut:
     with rt.db.transaction() as session:
         return EventTypeOut.model_validate(
-            catalog.owned(session, EventType, event_type_id, host).model_dump()
+            catalog.owned(session, EventType, event_type_id, host), from_attributes=True
         )
 
 
 @router.put("/event-types/{event_type_id}", response_model=EventTypeOut)
-def replace_event_type(event_type_id: int, spec: EventTypeIn, host: HostDep, rt: RuntimeDep) -> EventTypeOut:
+def replace_event_type(
+    event_type_id: RowId, spec: EventTypeIn, host: HostDep, rt: RuntimeDep
+) -> EventTypeOut:
     with rt.db.transaction(write=True) as session:
         row = catalog.owned(session, EventType, event_type_id, host)
         return EventTypeOut.model_validate(
@@ -116,7 +121,7 @@ def replace_event_type(event_type_id: int, spec: EventTypeIn, host: HostDep, rt:
 
 
 @router.delete("/event-types/{event_type_id}", status_code=204)
-def delete_event_type(event_type_id: int, host: HostDep, rt: RuntimeDep) -> Response:
+def delete_event_type(event_type_id: RowId, host: HostDep, rt: RuntimeDep) -> Response:
     """Delete an event type that was never booked; one with bookings can only be deactivated."""
     with rt.db.transaction(write=True) as session:
         row = catalog.owned(session, EventType, event_type_id, host)
@@ -145,14 +150,14 @@ def create_busy_block(spec: BusyBlockIn, host: HostDep, rt: RuntimeDep) -> BusyB
 
 
 @router.put("/busy-blocks/{block_id}", response_model=BusyBlockOut)
-def replace_busy_block(block_id: int, spec: BusyBlockIn, host: HostDep, rt: RuntimeDep) -> BusyBlockOut:
+def replace_busy_block(block_id: RowId, spec: BusyBlockIn, host: HostDep, rt: RuntimeDep) -> BusyBlockOut:
     with rt.db.transaction(write=True) as session:
         block = catalog.owned(session, BusyBlock, block_id, host)
         return _block_out(catalog.save_busy_block(session, host, spec, block))
 
 
 @router.delete("/busy-blocks/{block_id}", status_code=204)
-def delete_busy_block(block_id: int, host: HostDep, rt: RuntimeDep) -> Response:
+def delete_busy_block(block_id: RowId, host: HostDep, rt: RuntimeDep) -> Response:
     with rt.db.transaction(write=True) as session:
         session.delete(catalog.owned(session, BusyBlock, block_id, host))
     return Response(status_code=204)
@@ -163,8 +168,8 @@ def list_bookings(
     host: HostDep,
     rt: RuntimeDep,
     status: BookingStatus | None = None,
-    after: Annotated[AwareDatetime | None, Query(description="Starts at or after")] = None,
-    before: Annotated[AwareDatetime | None, Query(description="Starts before")] = None,
+    after: Annotated[Moment | None, Query(description="Starts at or after")] = None,
+    before: Annotated[Moment | None, Query(description="Starts before")] = None,
     skip: Skip = 0,
     take: Take = 50,
 ) -> BookingPage:

@@ -9,7 +9,7 @@ from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Header, Query, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 from sqlmodel import Session
 
 from api.deps import RuntimeDep, rate_limited
@@ -24,6 +24,7 @@ from booking.schemas import (
     BookingIn,
     BookingOut,
     CancelIn,
+    Moment,
     PublicEventType,
     QuestionIn,
     RescheduleIn,
@@ -85,8 +86,8 @@ def event_type_info(owner: str, slug: str, rt: RuntimeDep) -> PublicEventType:
 def slots(
     owner: str,
     slug: str,
-    start: Annotated[AwareDatetime, Query(description="Window start, with offset")],
-    end: Annotated[AwareDatetime, Query(description="Window end, with offset")],
+    start: Annotated[Moment, Query(description="Window start, with offset")],
+    end: Annotated[Moment, Query(description="Window end, with offset")],
     rt: RuntimeDep,
     time_zone: Annotated[TimeZoneName, Query(description="The invitee's IANA zone")] = "UTC",
 ) -> SlotsOut:

@@ -113,7 +113,8 @@ def host_calendars(
     busy: dict[int, list[engine.Interval]] = defaultdict(list)
     for block in repository.busy_blocks(session, ids, lo, hi):
         busy[block.host_id].append(engine.Interval(block.start, block.end))
-    last = repository.last_booked(session, event_type.id or 0, ids)
+    rotating = any(group is not None for _, group in members)
+    last = repository.last_booked(session, event_type.id or 0, ids) if rotating else {}
     return tuple(
         engine.HostCalendar(
             host.slug,

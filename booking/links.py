@@ -27,6 +27,6 @@ def manage_token(secret: bytes, uid: str) -> str:
 def verify_manage_token(secret: bytes, token: str) -> str:
     """The booking uid a token grants, or ``NotFound`` (a forged token looks like a missing booking)."""
     uid, _, signature = token.rpartition(SEPARATOR)
-    if not uid or not hmac.compare_digest(signature, _signature(secret, uid)):
+    if not uid or not hmac.compare_digest(signature.encode(), _signature(secret, uid).encode()):
         raise NotFound("This manage link is not valid.")
     return uid

@@ -4,7 +4,7 @@ Inputs forbid unknown fields, so a typo is an error rather than a silently ignor
 """
 
 import re
-from datetime import date, datetime, time
+from datetime import UTC, date, datetime, time
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +14,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field
 from engine import LimitKind, LimitUnit
 
 MIDNIGHT = (time(0), time(23, 59))
+EARLIEST_YEAR, LATEST_YEAR = 1971, 2199
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -25,6 +26,12 @@ def _zone(name: str) -> str:
     return name
 
 
+def _moment(value: datetime) -> datetime:
+    if not EARLIEST_YEAR <= value.astimezone(UTC).year <= LATEST_YEAR:
+        raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return value
+
+
 def _email(value: str) -> str:
     if not EMAIL.match(value):
         raise ValueError("not a valid email address")
@@ -32,9 +39,14 @@ def _email(value: str) -> str:
 
 
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_zone)]
+Moment = Annotated[AwareDatetime, AfterValidator(_moment)]
+"""An instant with an offset, in years a calendar can hold (arithmetic near year 9999 overflows)."""
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
 Minutes = Annotated[int, Field(ge=0, le=1440)]
+MAX_ID = 2**31 - 1
+"""Ids are 32-bit integers in PostgreSQL; larger ones can't exist, so they are refused up front."""
+RowRef = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
 class Strict(BaseModel):
@@ -174,8 +186,8 @@ class EventTypeIn(Strict):
     location_kind: Literal["jitsi", "link", "phone", "in_person"] = "jitsi"
     location_value: str | None = Field(default=None, max_length=500)
     questions: list[QuestionIn] = Field(default_factory=list, max_length=30)
-    schedule_id: int | None = None
-    team_id: int | None = None
+    schedule_id: RowRef | None = None
+    team_id: RowRef | None = None
     active: bool = True
 
     @model_validator(mode="after")
@@ -239,7 +251,7 @@ class AttendeeIn(Strict):
 class BookingIn(Strict):
     """A booking request: the exact start (one of the offered slots) and the intake answers."""
 
-    start: AwareDatetime
+    start: Moment
     attendee: AttendeeIn
     answers: dict[Annotated[str, Field(max_length=64)], Any] = Field(default_factory=dict)
 
@@ -253,15 +265,15 @@ class CancelIn(Strict):
 class RescheduleIn(Strict):
     """The new start of a booking."""
 
-    start: AwareDatetime
+    start: Moment
     reason: str = Field(default="", max_length=1000)
 
 
 class BusyBlockIn(Strict):
     """Time a host is busy outside chatcal."""
 
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
     title: str = Field(default="", max_length=200)
 
     @model_validator(mode="after")

@@ -160,17 +160,34 @@ def _activate(session: Session, booking: Booking, status: BookingStatus, now: da
     session.flush()
 
 
+def _still_free(session: Session, booking: Booking, event_type: EventType) -> None:
+    """Re-check a booking that is about to take its time back against today's calendar.
+
+    The engine judges it as of when it was requested (notice and period were met then) but with current
+    busy time, buffers and limits, so confirming a request can't overbook a day or a blocked hour.
+    """
+    shares = repository.booking_hosts(session, booking.id or 0)
+    repository.lock_hosts(session, [share.host_id for share in shares])
+    query = slot_query(
+        session,
+        event_type,
+        (booking.start, booking.end),
+        booking.created_at,
+        booking.attendee_time_zone,
+        ignore_booking=booking.id,
+    )
+    found = engine.check_start(query, booking.start)
+    if found is None or not set(repository.host_slugs(session, booking.id or 0)) <= set(found.slot.hosts):
+        raise SlotTaken("This time is no longer free (another booking, a busy block or a limit).")
+
+
 def confirm(session: Session, booking: Booking, now: datetime) -> Booking:
-    """The host accepts a pending request; a request overlapping an accepted booking loses."""
+    """The host accepts a pending request if the calendar still has room for it."""
     if booking.status is BookingStatus.ACCEPTED:
         return booking
     if booking.status is not BookingStatus.PENDING:
         raise Conflict(f"Only pending bookings can be confirmed; this one is {booking.status.value}.")
-    event_type = session.get_one(EventType, booking.event_type_id)
-    repository.lock_hosts(
-        session, [share.host_id for share in repository.booking_hosts(session, booking.id or 0)]
-    )
-    del event_type
+    _still_free(session, booking, session.get_one(EventType, booking.event_type_id))
     _activate(session, booking, BookingStatus.ACCEPTED, now)
     outbox.emit(session, "booking.accepted", booking)
     return booking
@@ -245,6 +262,8 @@ def mark_paid(session: Session, booking: Booking, payment_ref: str, now: datetim
     if booking.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):
         raise Conflict(f"This booking is {booking.status.value}; a payment can't change that.")
     event_type = session.get_one(EventType, booking.event_type_id)
+    if booking.status is BookingStatus.EXPIRED:
+        _still_free(session, booking, event_type)
     booking.payment_ref = payment_ref
     booking.hold_expires_at = None
     target = BookingStatus.PENDING if event_type.requires_confirmation else BookingStatus.ACCEPTED

@@ -126,3 +126,13 @@ def test_one_host_never_sees_or_changes_anothers_data(client: TestClient, db: Da
     attach = client.post("/v1/event-types", json={**EVENT, "schedule_id": schedule["id"]}, headers=ben)
     assert attach.status_code == 404
     assert client.get(f"/v1/bookings/{uid}", headers=ana).json()["status"] == "pending"
+
+
+def test_ids_beyond_the_database_range_are_422(client: TestClient, db: Database) -> None:
+    ana, _ = two_hosts(db)
+    for path in ("/v1/schedules/2147483648", "/v1/event-types/99999999999999999999", "/v1/schedules/0"):
+        assert client.get(path, headers=ana).status_code == 422
+    too_big = client.post("/v1/event-types", json={**EVENT, "team_id": 2**40}, headers=ana)
+    assert too_big.status_code == 422
+    created = client.post("/v1/event-types", json=EVENT, headers=ana).json()
+    assert client.get(f"/v1/event-types/{created['id']}", headers=ana).json()["slug"] == "intro"

@@ -150,3 +150,15 @@ def test_a_paid_booking_is_held(client: TestClient, db: Database) -> None:
     assert booking["price"] == 5000
     assert booking["hold_expires_at"] is not None
     assert MONDAY_10.isoformat().startswith(booking["start"][:10])
+
+
+def test_values_out_of_any_calendar_are_422_not_500(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    far = client.post(f"{BASE}/bookings", json=body("9999-12-31T23:59:00Z"))
+    assert far.status_code == 422
+    assert "2199" in far.json()["detail"]
+    window = {"start": "0001-01-01T00:00:00Z", "end": "0001-01-02T00:00:00Z"}
+    assert client.get(f"{BASE}/slots", params=window).status_code == 422
+    for path in ("/v1/manage/a.%C3%A9", "/v1/manage/%C3%A9.%C3%A9/invite.ics"):
+        assert client.get(path).status_code == 404
+    assert client.post("/v1/manage/a.%C3%A9/cancel", json={}).status_code == 404

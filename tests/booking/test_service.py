@@ -10,7 +10,7 @@ from booking import repository, service
 from booking.calendar import slot_query
 from booking.db import Database
 from booking.errors import Conflict, InvalidRequest, SlotTaken
-from booking.models import Booking, BookingHost, EventType, OutboxEvent
+from booking.models import Booking, BookingHost, BusyBlock, EventType, OutboxEvent
 from booking.models.bookings import BookingStatus
 from engine import find_slots
 from tests.booking.factory import MONDAY_10, NOW, VIDEO, later, request, setup
@@ -241,3 +241,30 @@ def test_the_database_refuses_overlapping_rows_on_its_own(db: Database) -> None:
                 booking_id=booking.id or 0, host_id=host, blocked_start=later(30), blocked_end=later(45)
             )
         )
+
+
+def test_confirming_respects_limits_and_busy_time_added_since(db: Database) -> None:
+    host, event_type = setup(
+        db,
+        requires_confirmation=True,
+        pending_blocks=False,
+        limits=[{"unit": "day", "maximum": 1}],
+    )
+    morning, noon = book(db, event_type), book(db, event_type, later(120))
+    with db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, morning.id), NOW)
+    with pytest.raises(SlotTaken, match="limit"), db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, noon.id), NOW)
+    with db.transaction(write=True) as session:
+        session.add(BusyBlock(host_id=host, start=later(-30), end=later(30)))
+        service.cancel(session, session.get_one(Booking, morning.id), NOW)
+    retry = book(db, event_type, later(240))
+    with db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, retry.id), NOW)
+    with db.transaction(write=True) as session:
+        service.cancel(session, session.get_one(Booking, retry.id), NOW)
+    blocked = book(db, event_type, later(300))
+    with db.transaction(write=True) as session:
+        session.add(BusyBlock(host_id=host, start=later(300), end=later(330)))
+    with pytest.raises(SlotTaken), db.transaction(write=True) as session:
+        service.confirm(session, session.get_one(Booking, blocked.id), NOW)

@@ -1,0 +1,208 @@
+"""API benchmark: the real server on PostgreSQL, 32 concurrent clients, three kinds of request.
+
+Starts ``chatcal serve`` with ``tests/api/live_server.py`` on a throwaway PostgreSQL database (made by
+``tests/databases.py`` with the real migrations, dropped afterwards), seeds one host free around the
+clock with a 30-minute event type, and measures requests/s and p50 / p99 latency for
+
+- (a) ``GET /healthz``, a trivial FastAPI endpoint on the same server: the floor of the stack;
+- (b) ``GET …/slots`` for a 7-day window (336 free starts, nothing booked yet);
+- (c) ``POST …/bookings``, every request on its own free slot (``--spacing`` minutes apart, 8 a day by
+  default: how densely the calendar fills changes how much busy time each booking reads), so any
+  non-201, a 409 included, is an error.
+
+PostgreSQL plans the booking queries from table statistics that autovacuum refreshes as the tables
+grow; on a server with autovacuum off, stale statistics from the empty tables make every booking slower
+than the last (nested loops over the whole history). So when autovacuum is off, a thread runs
+``ANALYZE`` every few seconds in its place, and the header line says so.
+
+Clients and server share the machine, so absolute figures say more about the machine than about
+chatcal; the ratios to (a) are the figures to compare between runs. Run: ``python -m bench.api
+[--clients N] [--requests N] [--spacing MINUTES]`` (needs PostgreSQL at ``CHATCAL_TEST_POSTGRES``).
+"""
+
+import argparse
+import asyncio
+import itertools
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+
+from booking import catalog, hosts
+from booking.db import Database, make_engine
+from booking.schemas import EventTypeIn, ScheduleIn
+from tests.api.live_server import serving
+from tests.databases import ADMIN_URL, postgres_available, postgres_database
+
+SLOT_MINUTES = 30
+ANALYZE_EVERY_S = 3.0
+EVENT = "/v1/public/bench/call"
+Request = tuple[str, str, dict[str, Any]]
+
+
+@dataclass
+class Figures:
+    """One measurement: throughput, latency percentiles and every status that was not the expected one."""
+
+    name: str
+    requests: int
+    seconds: float
+    latencies_ms: list[float]
+    errors: Counter[int]
+
+    @property
+    def per_second(self) -> float:
+        return self.requests / self.seconds
+
+    def percentile(self, p: int) -> float:
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
+
+    def line(self) -> str:
+        errors = ", ".join(f"{count}× {status}" for status, count in sorted(self.errors.items())) or "none"
+        return (
+            f"{self.name:26} {self.per_second:8.1f} req/s  p50 {self.percentile(50):7.2f} ms  "
+            f"p99 {self.percentile(99):7.2f} ms  requests {self.requests}  errors {errors}"
+        )
+
+
+def seed(url: str) -> None:
+    """Host ``bench`` (UTC) free 00:00–24:00 every day, with a 30-minute event type and no notice."""
+    weekly = [{"weekday": day, "start": "00:00", "end": "23:59"} for day in range(1, 8)]
+    database = Database(make_engine(url))
+    with database.transaction(write=True) as session:
+        host = hosts.create_host(session, hosts.HostIn(slug="bench", name="Bench", time_zone="UTC"))
+        catalog.save_schedule(
+            session, host, ScheduleIn.model_validate({"name": "Always", "time_zone": "UTC", "weekly": weekly})
+        )
+        spec = {"slug": "call", "title": "Call", "duration": SLOT_MINUTES, "min_notice": 0}
+        catalog.save_event_type(session, host, EventTypeIn.model_validate(spec))
+    database.engine.dispose()
+
+
+@contextmanager
+def statistics_kept_fresh(url: str) -> Iterator[str]:
+    """Stand in for autovacuum's ANALYZE while the block runs, if the server has autovacuum off."""
+    with psycopg.connect(url.replace("postgresql+psycopg://", "postgresql://"), autocommit=True) as conn:
+        row = conn.execute("SHOW autovacuum").fetchone()
+        if row is not None and row[0] == "on":
+            yield "autovacuum on"
+            return
+        stop = threading.Event()
+
+        def analyze() -> None:
+            while not stop.wait(ANALYZE_EVERY_S):
+                conn.execute("ANALYZE")
+
+        worker = threading.Thread(target=analyze, name="analyze", daemon=True)
+        worker.start()
+        try:
+            yield f"autovacuum off: ANALYZE every {ANALYZE_EVERY_S:g} s instead"
+        finally:
+            stop.set()
+            worker.join()
+
+
+async def run(
+    base_url: str, name: str, requests: Iterator[Request], count: int, clients: int, expected: int
+) -> Figures:
+    """Send ``count`` requests from ``clients`` concurrent clients, each on its own kept-alive connection."""
+    latencies: list[float] = []
+    errors: Counter[int] = Counter()
+    budget = iter(range(count))
+
+    async def client() -> None:
+        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
+            for _ in budget:
+                method, path, kwargs = next(requests)
+                began = time.perf_counter()
+                response = await http.request(method, path, **kwargs)
+                latencies.append((time.perf_counter() - began) * 1000)
+                if response.status_code != expected:
+                    errors[response.status_code] += 1
+
+    began = time.perf_counter()
+    await asyncio.gather(*(client() for _ in range(clients)))
+    return Figures(name, count, time.perf_counter() - began, latencies, errors)
+
+
+def measure(
+    base_url: str,
+    name: str,
+    requests: Callable[[], Iterator[Request]],
+    count: int,
+    clients: int,
+    expected: int,
+) -> Figures:
+    """Warm up with one request per client, then time ``count`` requests."""
+    asyncio.run(run(base_url, name, requests(), clients, clients, expected))
+    return asyncio.run(run(base_url, name, requests(), count, clients, expected))
+
+
+def main() -> None:
+    """Start the server, run the three measurements and print their figures and ratios."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
+    parser.add_argument("--requests", type=int, default=2000, help="timed requests per measurement")
+    parser.add_argument(
+        "--spacing", type=int, default=180, help="minutes between booked starts (default 180: 8 a day)"
+    )
+    args = parser.parse_args()
+    spacing = max(SLOT_MINUTES, args.spacing // SLOT_MINUTES * SLOT_MINUTES)
+    if not postgres_available():
+        sys.exit(f"PostgreSQL is not reachable at {ADMIN_URL} (set CHATCAL_TEST_POSTGRES)")
+    first = (datetime.now(UTC) + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    window = {"start": first.isoformat(), "end": (first + timedelta(days=7)).isoformat(), "time_zone": "UTC"}
+    starts = (first + timedelta(minutes=spacing * i) for i in itertools.count())
+
+    def healthz() -> Iterator[Request]:
+        return itertools.repeat(("GET", "/healthz", {}))
+
+    def slots() -> Iterator[Request]:
+        return itertools.repeat(("GET", f"{EVENT}/slots", {"params": window}))
+
+    def bookings() -> Iterator[Request]:
+        attendee = {"name": "Bench", "email": "bench@example.com"}
+        return (
+            ("POST", f"{EVENT}/bookings", {"json": {"start": s.isoformat(), "attendee": attendee}})
+            for s in starts
+        )
+
+    with postgres_database("bench") as url, tempfile.TemporaryDirectory() as data:
+        seed(url)
+        with serving(url, Path(data)) as server, statistics_kept_fresh(url) as upkeep:
+            offered = httpx.get(f"{server.base_url}{EVENT}/slots", params=window).json()["slots"]
+            print(
+                f"server {server.base_url} on PostgreSQL ({upkeep}); {args.clients} clients; "
+                f"7-day window: {len(offered)} slots; bookings {spacing} minutes apart"
+            )
+            figures = [
+                measure(server.base_url, "(a) GET /healthz", healthz, args.requests, args.clients, 200),
+                measure(server.base_url, "(b) GET slots, 7 days", slots, args.requests, args.clients, 200),
+                measure(server.base_url, "(c) POST bookings", bookings, args.requests, args.clients, 201),
+            ]
+    for figure in figures:
+        print(figure.line())
+    trivial, slot_list, booking = figures
+    for figure in (slot_list, booking):
+        print(
+            f"{figure.name} / trivial: throughput {figure.per_second / trivial.per_second:.3f}x, "
+            f"p50 latency {figure.percentile(50) / trivial.percentile(50):.1f}x, "
+            f"p99 latency {figure.percentile(99) / trivial.percentile(99):.1f}x"
+        )
+
+
+if __name__ == "__main__":
+    main()
