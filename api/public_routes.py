@@ -4,11 +4,12 @@ Event types and slots by public path, booking with intake answers (``Idempotency
 and view / cancel / reschedule / calendar invite through a signed manage token. All rate limited.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -28,7 +29,6 @@ from booking.schemas import (
     PublicEventType,
     QuestionIn,
     RescheduleIn,
-    SlotOut,
     SlotsOut,
     TimeZoneName,
 )
@@ -45,6 +45,11 @@ class ManagedBooking(BaseModel):
     booking: BookingOut
     manage_token: str
     manage_url: str
+
+
+def _utc(moment: datetime) -> str:
+    """An aware UTC datetime as the API writes it everywhere: ISO 8601 with ``Z``."""
+    return moment.isoformat().replace("+00:00", "Z")
 
 
 def _event_type(session: Session, owner: str, slug: str) -> EventType:
@@ -90,7 +95,7 @@ def slots(
     end: Annotated[Moment, Query(description="Window end, with offset")],
     rt: RuntimeDep,
     time_zone: Annotated[TimeZoneName, Query(description="The invitee's IANA zone")] = "UTC",
-) -> SlotsOut:
+) -> JSONResponse:
     """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock."""
     if end <= start or end - start > MAX_SLOT_WINDOW:
         raise InvalidRequest("end must be after start, at most 93 days later")
@@ -99,12 +104,16 @@ def slots(
         found = find_slots(
             slot_query(session, _event_type(session, owner, slug), (start, end), rt.clock(), time_zone)
         )
-    return SlotsOut(
-        time_zone=time_zone,
-        slots=[
-            SlotOut(start=s.start, end=s.end, local_start=s.start.astimezone(zone).isoformat()) for s in found
-        ],
-    )
+    # Hundreds of slots per answer: built as plain JSON rather than validated models (same schema).
+    items = [
+        {
+            "start": _utc(s.start),
+            "end": _utc(s.end),
+            "local_start": s.start.astimezone(zone).isoformat(),
+        }
+        for s in found
+    ]
+    return JSONResponse({"time_zone": time_zone, "slots": items})
 
 
 @router.post("/public/{owner}/{slug}/bookings", status_code=201, response_model=ManagedBooking)

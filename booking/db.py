@@ -46,7 +46,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
 
 
 class Database:
@@ -55,12 +55,18 @@ class Database:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         writer = engine.execution_options(sqlite_begin="IMMEDIATE")
-        self._read = sessionmaker(engine, class_=Session, expire_on_commit=False)
+        # PostgreSQL reads skip BEGIN/COMMIT round trips: a listing is advice, every write re-checks.
+        reader = (
+            engine.execution_options(isolation_level="AUTOCOMMIT")
+            if engine.dialect.name == "postgresql"
+            else engine
+        )
+        self._read = sessionmaker(reader, class_=Session, expire_on_commit=False)
         self._write = sessionmaker(writer, class_=Session, expire_on_commit=False)
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Session]:
-        """A session committed on success and rolled back on error.
+        """A session committed on success and rolled back on error; reads (``write=False``) must not write.
 
         The overlap guard's violation becomes ``SlotTaken``: whatever the service checked, the
         database has the last word on double booking.

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, col, select
 
 from booking.models import (
@@ -28,17 +28,21 @@ def team_by_slug(session: Session, slug: str) -> Team | None:
 
 
 def public_event_type(session: Session, owner: str, slug: str) -> EventType | None:
-    """An active event type by its public path: a host's own, or a team's."""
-    query = select(EventType).where(EventType.slug == slug, col(EventType.active).is_(True))
-    host = host_by_slug(session, owner)
-    if host is not None:
-        return session.exec(
-            query.where(EventType.host_id == host.id, col(EventType.team_id).is_(None))
-        ).first()
-    team = team_by_slug(session, owner)
-    if team is not None:
-        return session.exec(query.where(EventType.team_id == team.id)).first()
-    return None
+    """An active event type by its public path (a host's own or a team's), in one round trip.
+
+    The owning host is loaded alongside, so the slot query that follows finds it in the session.
+    """
+    row = session.exec(
+        select(EventType, Host)
+        .join(Host, col(Host.id) == EventType.host_id)
+        .outerjoin(Team, col(Team.id) == EventType.team_id)
+        .where(
+            EventType.slug == slug,
+            col(EventType.active).is_(True),
+            or_(and_(col(Host.slug) == owner, col(EventType.team_id).is_(None)), col(Team.slug) == owner),
+        )
+    ).first()
+    return row[0] if row else None
 
 
 def event_type_members(session: Session, event_type: EventType) -> list[tuple[Host, str | None]]:
