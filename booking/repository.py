@@ -45,6 +45,13 @@ def public_event_type(session: Session, owner: str, slug: str) -> EventType | No
     return row[0] if row else None
 
 
+def public_path(session: Session, event_type: EventType) -> tuple[str, str]:
+    """The (owner, slug) an event type is booked under: its team's handle, else its host's."""
+    if event_type.team_id is not None:
+        return session.get_one(Team, event_type.team_id).slug, event_type.slug
+    return session.get_one(Host, event_type.host_id).slug, event_type.slug
+
+
 def event_type_members(session: Session, event_type: EventType) -> list[tuple[Host, str | None]]:
     """The hosts of an event type with their round-robin group (None = must attend), by id."""
     if event_type.team_id is None:

@@ -1,0 +1,56 @@
+"""One turn of a conversation: the incoming message, the state, and what the handlers may use."""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlmodel import Session
+
+from booking import repository
+from booking.db import Database
+from booking.errors import NotFound
+from booking.links import manage_token
+from booking.models import EventType, Host
+from bot.flow.messages import Incoming, Reply
+from bot.flow.state import ChatState
+from integrations.video import VideoRooms
+
+
+@dataclass
+class FlowDeps:
+    """What the conversation needs from the outside, built by the composition root."""
+
+    db: Database
+    video: VideoRooms
+    secret: bytes
+    public_url: str
+    clock: Callable[[], datetime]
+
+
+@dataclass
+class Turn:
+    """Handlers read ``incoming``, change ``state`` and add replies; the caller persists the state."""
+
+    session: Session
+    deps: FlowDeps
+    incoming: Incoming
+    state: ChatState
+    now: datetime
+    replies: list[Reply] = field(default_factory=list)
+
+    def say(self, reply: Reply) -> None:
+        self.replies.append(reply)
+
+    def event_type(self) -> EventType:
+        """The event type being booked."""
+        found = repository.public_event_type(self.session, self.state.owner or "", self.state.event or "")
+        if found is None:
+            raise NotFound("That event type is no longer available.")
+        return found
+
+    def host_zone(self, event_type: EventType) -> str:
+        return self.session.get_one(Host, event_type.host_id).time_zone
+
+    def manage_url(self, uid: str) -> str:
+        """The signed link that manages booking ``uid`` on the web."""
+        return f"{self.deps.public_url.rstrip('/')}/v1/manage/{manage_token(self.deps.secret, uid)}"
