@@ -8,14 +8,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 from redis import Redis
 
 from api import host_routes, problems, public_routes
+from api.deps import rate_limited
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.runtime import Runtime
 from booking.db import Database, make_engine
+from bot.flow.conversation import ChatFlow
+from bot.flow.turn import FlowDeps
+from bot.web import routes as web_routes
 from chatcal import __version__
 from chatcal.features import feature_report
 from chatcal.migrate import upgrade
@@ -76,6 +80,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.info("%-16s %s", feature.name, feature.detail)
         runtime = build_runtime(settings)
         app.state.runtime = runtime
+        app.state.chat = ChatFlow(
+            FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock)
+        )
         yield
         runtime.db.engine.dispose()
 
@@ -89,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     problems.install(app)
     app.include_router(public_routes.router)
     app.include_router(host_routes.router)
+    app.include_router(web_routes.router, dependencies=[Depends(rate_limited)])
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Health:

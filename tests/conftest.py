@@ -6,9 +6,13 @@ from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from booking.db import Database, make_engine
+from chatcal.app import create_app
+from chatcal.settings import Settings
 from tests import databases
+from tests.booking.factory import NOW
 
 
 @pytest.hookimpl(wrapper=True)
@@ -54,3 +58,20 @@ def db(database_url: str) -> Iterator[Database]:
     database = Database(make_engine(database_url))
     yield database
     database.engine.dispose()
+
+
+@pytest.fixture
+def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    """The app in-process on the test database, its clocks pinned to the factory's ``NOW``."""
+    settings = Settings(
+        _env_file=None,
+        database_url=database_url,
+        data_dir=tmp_path / "data",
+        secret_key="test-secret",
+        skip_migrations=True,
+        rate_limit_per_minute=1000,
+    )
+    with TestClient(create_app(settings)) as test_client:
+        test_client.app.state.runtime.clock = lambda: NOW  # type: ignore[attr-defined]
+        test_client.app.state.chat.deps.clock = lambda: NOW  # type: ignore[attr-defined]
+        yield test_client

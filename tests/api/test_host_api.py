@@ -5,7 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from booking.db import Database
-from tests.api.conftest import api_key
+from tests.api.auth import api_key
 from tests.booking.factory import add_host, later
 
 SCHEDULE = {
