@@ -70,6 +70,11 @@ def build_runtime(settings: Settings) -> Runtime:
     )
 
 
+def chat_flow(runtime: Runtime) -> ChatFlow:
+    """The conversation, on the same database and integrations as the API."""
+    return ChatFlow(FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock))
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (read from the environment when omitted)."""
     settings = settings or Settings()
@@ -80,9 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.info("%-16s %s", feature.name, feature.detail)
         runtime = build_runtime(settings)
         app.state.runtime = runtime
-        app.state.chat = ChatFlow(
-            FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock)
-        )
+        app.state.chat = chat_flow(runtime)
         yield
         runtime.db.engine.dispose()
 

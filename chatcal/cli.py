@@ -13,7 +13,8 @@ from booking import catalog, hosts
 from booking.db import Database, make_engine
 from booking.errors import DomainError
 from booking.schemas import EventTypeIn
-from chatcal.app import create_app
+from bot.console.session import ConsoleChat
+from chatcal.app import build_runtime, chat_flow, create_app
 from chatcal.demo import booking_links, is_empty, seed_demo
 from chatcal.migrate import upgrade
 from chatcal.settings import Settings
@@ -75,6 +76,26 @@ def serve(
     if demo:
         _seed_if_empty(settings)
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+@app.command()
+def chat(
+    event: Annotated[str, typer.Argument(help="owner/event-slug to book; omit to choose.")] = "",
+    user: Annotated[str | None, typer.Option(help="Who you are to the bot (default: your login).")] = None,
+) -> None:
+    """Book by chatting in the terminal (numbers press buttons, /help for commands, quit to leave)."""
+    settings = Settings()
+    runtime = build_runtime(settings)
+    console = ConsoleChat(chat_flow(runtime), typer.echo, settings.data_dir / "invites", user)
+    console.run(_prompt, event)
+    runtime.db.engine.dispose()
+
+
+def _prompt() -> str | None:
+    try:
+        return input("> ")
+    except EOFError:
+        return None
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""The terminal chat: the same conversation, typed at a prompt (``chatcal chat``)."""
