@@ -31,10 +31,17 @@ def summary(turn: Turn) -> Reply:
     lines = [f"{event_type.title}, {event_type.duration} min", when, f"Name: {turn.state.name}"]
     if turn.state.email:
         lines.append(f"Email: {turn.state.email}")
-    lines += [f"{key}: {value}" for key, value in turn.state.answers.items()]
+    labels = {question["key"]: question["label"] for question in event_type.questions}
+    lines += [f"{labels.get(key, key)} {_answer(value)}" for key, value in turn.state.answers.items()]
     if event_type.price > 0:
         lines.append(f"Price: {money(event_type.price, event_type.currency)}")
     return Reply("Please check:\n" + "\n".join(lines), CONFIRM_CHOICES)
+
+
+def _answer(value: object) -> str:
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
 
 
 def book_now(turn: Turn) -> None:
