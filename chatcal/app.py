@@ -4,6 +4,7 @@ Nothing connects at import time, nor in ``create_app``: the lifespan prepares th
 migrates the database and builds the runtime the routes use.
 """
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -25,7 +26,9 @@ from chatcal.features import feature_report
 from chatcal.migrate import upgrade
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
+from integrations.messaging import HostNotifier, LogNotifier, SlackNotifier
 from integrations.video import JitsiRooms
+from worker.in_process import run_outbox
 
 log = logging.getLogger("chatcal")
 
@@ -45,6 +48,12 @@ def _limiter(settings: Settings) -> RateLimiter:
     if settings.redis_url:
         return RedisLimiter(Redis.from_url(settings.redis_url), settings.rate_limit_per_minute)
     return MemoryLimiter(settings.rate_limit_per_minute)
+
+
+def _notifier(settings: Settings) -> HostNotifier:
+    if settings.slack_bot_token is None:
+        return LogNotifier()
+    return SlackNotifier(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url)
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -86,7 +95,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = build_runtime(settings)
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
+        jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
         yield
+        jobs.cancel()
         runtime.db.engine.dispose()
 
     app = FastAPI(

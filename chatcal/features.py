@@ -1,8 +1,8 @@
 """What the current settings switch on, and for everything off, how to turn it on.
 
-The service always starts: with no settings at all it runs on the embedded defaults (SQLite, in-process
-jobs, offline summariser, local notes, no payments). This report is logged at start-up so an operator
-sees at a glance which parts are live.
+The service always starts: with no settings at all it runs on the embedded defaults (SQLite,
+in-process jobs, the web chat, host notices in the log). This report is logged at start-up so an
+operator sees at a glance which parts are live.
 """
 
 from dataclasses import dataclass
@@ -28,8 +28,8 @@ def _database(settings: Settings) -> Feature:
 
 def _jobs(settings: Settings) -> Feature:
     if settings.redis_url:
-        return Feature("background jobs", True, "Celery on Redis (CHATCAL_REDIS_URL)")
-    return Feature("background jobs", True, "in-process; set CHATCAL_REDIS_URL for Celery + Redis")
+        return Feature("background jobs", True, "in-process outbox dispatch; Redis shares rate limits")
+    return Feature("background jobs", True, "in-process; set CHATCAL_REDIS_URL for Redis-backed limits")
 
 
 def _switch(name: str, enabled: bool, on: str, off: str) -> Feature:
@@ -51,26 +51,7 @@ def feature_report(settings: Settings) -> list[Feature]:
         _switch(
             "slack",
             s.slack_bot_token is not None,
-            "Events API" if s.slack_signing_secret else "Socket Mode (SLACK_APP_TOKEN)",
-            "off; set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN)",
-        ),
-        _switch(
-            "summaries",
-            s.gemini_api_key is not None,
-            f"Gemini {s.gemini_model}",
-            "offline summariser; set GEMINI_API_KEY for Gemini",
-        ),
-        _switch(
-            "client notes",
-            s.notion_token is not None and s.notion_database_id is not None,
-            "Notion database",
-            f"local Markdown in {s.data_dir / 'notes'}; set NOTION_TOKEN and NOTION_DATABASE_ID",
-        ),
-        _switch("stripe", s.stripe_api_key is not None, "on", "off; set STRIPE_API_KEY"),
-        _switch(
-            "razorpay",
-            s.razorpay_key_id is not None and s.razorpay_key_secret is not None,
-            "on",
-            "off; set RAZORPAY_KEY_ID and RAZORPAY_KEY_SECRET",
+            "host notifications by DM",
+            "off (host notices go to the log); set SLACK_BOT_TOKEN",
         ),
     ]

@@ -23,6 +23,8 @@ class OutboxEvent(SQLModel, table=True):
     booking_id: int | None = Field(default=None, foreign_key="bookings.id", index=True)
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
     dispatched_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

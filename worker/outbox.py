@@ -1,0 +1,96 @@
+"""Dispatching outbox events: claim a batch under a lease, deliver each, mark it done.
+
+Delivery is at least once: an event whose dispatcher died mid-send is claimed again when its lease
+runs out. Sending happens outside any transaction, so a slow Slack call never holds the database's
+write lock that bookings need.
+"""
+
+import logging
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, or_, select
+
+from booking.db import Database
+from booking.models import Booking, BookingHost, EventType, Host, OutboxEvent
+from bot.flow.wording import local
+from integrations.messaging import HostNotice, HostNotifier
+
+log = logging.getLogger("chatcal.outbox")
+LEASE = timedelta(minutes=2)
+BATCH = 50
+HEADLINES = {
+    "booking.accepted": "New booking",
+    "booking.pending": "New booking request (needs your confirmation)",
+    "booking.paid": "Paid booking",
+    "booking.rescheduled": "Rescheduled",
+    "booking.cancelled": "Cancelled",
+}
+
+
+def claim(db: Database, now: datetime, limit: int = BATCH) -> list[int]:
+    """Take up to ``limit`` undelivered events whose lease is free; other dispatchers skip them."""
+    with db.transaction(write=True) as session:
+        query = (
+            select(OutboxEvent)
+            .where(
+                col(OutboxEvent.dispatched_at).is_(None),
+                or_(col(OutboxEvent.claimed_until).is_(None), col(OutboxEvent.claimed_until) <= now),
+            )
+            .order_by(col(OutboxEvent.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        events = list(session.exec(query).all())
+        for event in events:
+            event.claimed_until = now + LEASE
+            event.attempts += 1
+            session.add(event)
+        return [event.id or 0 for event in events]
+
+
+def notices(session: Session, event: OutboxEvent) -> list[HostNotice]:
+    """What each host of the booking should read about ``event`` (none for events hosts don't need)."""
+    headline = HEADLINES.get(event.kind)
+    if headline is None or event.booking_id is None:
+        return []
+    booking = session.get_one(Booking, event.booking_id)
+    event_type = session.get_one(EventType, booking.event_type_id)
+    hosts = session.exec(
+        select(Host)
+        .join(BookingHost, col(BookingHost.host_id) == Host.id)
+        .where(BookingHost.booking_id == booking.id)
+    ).all()
+    zone = booking.attendee_time_zone
+    guest = f"{booking.attendee_name} ({local(booking.start, zone)} for them, {zone})"
+    return [
+        HostNotice(
+            host.slug,
+            host.slack_user_id,
+            f"{headline}: {event_type.title}, {local(booking.start, host.time_zone)} your time "
+            f"({host.time_zone}), with {guest}.",
+        )
+        for host in hosts
+    ]
+
+
+def deliver(db: Database, notifier: HostNotifier, event_id: int, now: datetime) -> bool:
+    """Send one claimed event's notices and mark it delivered; False (kept for a retry) on failure."""
+    with db.transaction() as session:
+        event = session.get_one(OutboxEvent, event_id)
+        pending = notices(session, event)
+    try:
+        for notice in pending:
+            notifier.notify(notice)
+    except Exception:
+        log.exception("outbox event %s not delivered; it will be retried", event_id)
+        return False
+    with db.transaction(write=True) as session:
+        event = session.get_one(OutboxEvent, event_id)
+        event.dispatched_at = now
+        session.add(event)
+    return True
+
+
+def dispatch(db: Database, notifier: HostNotifier, now: datetime) -> int:
+    """One round: claim and deliver a batch; returns how many were delivered."""
+    return sum(deliver(db, notifier, event_id, now) for event_id in claim(db, now))
