@@ -28,10 +28,10 @@ def current_host(
     return host
 
 
-def rate_limited(request: Request, rt: RuntimeDep) -> None:
-    """429 with Retry-After once a client exceeds the public per-minute limit."""
+async def rate_limited(request: Request, rt: RuntimeDep) -> None:
+    """429 with Retry-After once a client exceeds the public per-minute limit (on the event loop)."""
     client = request.client.host if request.client else "unknown"
-    retry_after = rt.limiter.hit(client)
+    retry_after = await rt.limiter.hit(client)
     if retry_after is not None:
         raise HTTPException(
             429, "Too many requests; slow down and retry later", headers={"Retry-After": str(retry_after)}

@@ -4,11 +4,10 @@ In memory for a single process; in Redis when ``CHATCAL_REDIS_URL`` is set, so e
 shares one count per client.
 """
 
-import threading
 import time
 from typing import Protocol
 
-from redis import Redis
+from redis.asyncio import Redis
 
 WINDOW_SECONDS = 60
 
@@ -16,7 +15,7 @@ WINDOW_SECONDS = 60
 class RateLimiter(Protocol):
     """Counts a hit; answers None when allowed, else the seconds until the window resets."""
 
-    def hit(self, client: str) -> int | None: ...
+    async def hit(self, client: str) -> int | None: ...
 
 
 def _retry_after(now: float) -> int:
@@ -24,22 +23,20 @@ def _retry_after(now: float) -> int:
 
 
 class MemoryLimiter:
-    """Counts in this process; old windows are dropped as time moves on."""
+    """Counts in this process (on the event loop, so no lock); old windows are dropped as time moves on."""
 
     def __init__(self, per_minute: int) -> None:
         self.per_minute = per_minute
         self._counts: dict[str, int] = {}
         self._window = 0
-        self._lock = threading.Lock()
 
-    def hit(self, client: str) -> int | None:
+    async def hit(self, client: str) -> int | None:
         now = time.time()
         window = int(now) // WINDOW_SECONDS
-        with self._lock:
-            if window != self._window:
-                self._counts.clear()
-                self._window = window
-            self._counts[client] = count = self._counts.get(client, 0) + 1
+        if window != self._window:
+            self._counts.clear()
+            self._window = window
+        self._counts[client] = count = self._counts.get(client, 0) + 1
         return None if count <= self.per_minute else _retry_after(now)
 
 
@@ -51,11 +48,11 @@ class RedisLimiter:
         self.per_minute = per_minute
         self.prefix = prefix
 
-    def hit(self, client: str) -> int | None:
+    async def hit(self, client: str) -> int | None:
         now = time.time()
         key = f"{self.prefix}:{int(now) // WINDOW_SECONDS}:{client}"
-        pipe = self.redis.pipeline()
-        pipe.incr(key)
-        pipe.expire(key, WINDOW_SECONDS + 1)
-        count = int(pipe.execute()[0])
+        async with self.redis.pipeline() as pipe:
+            pipe.incr(key)
+            pipe.expire(key, WINDOW_SECONDS + 1)
+            count = int((await pipe.execute())[0])
         return None if count <= self.per_minute else _retry_after(now)

@@ -28,8 +28,8 @@ class Runtime:
         return f"{self.public_url.rstrip('/')}/v1/manage/{token}"
 
 
-def runtime(request: Request) -> Runtime:
-    """FastAPI dependency: the app's runtime."""
+async def runtime(request: Request) -> Runtime:
+    """FastAPI dependency: the app's runtime (async: no thread hop for a dictionary lookup)."""
     value = request.app.state.runtime
     assert isinstance(value, Runtime)
     return value

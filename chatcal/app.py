@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
-from redis import Redis
+from redis.asyncio import Redis
 
 from api import host_routes, problems, public_routes
 from api.deps import rate_limited

@@ -15,7 +15,13 @@ from engine.schedule import Schedule
 
 LOOKBACK_DAYS = 7
 """How far back a run of availability is traced to find where it began (see ``_first_day``)."""
-SETTLE = LOOKBACK_DAYS * clock.DAY
+SETTLE = LOOKBACK_DAYS * clock.DAY - 3 * 3600
+"""How long a free range keeps the grid of its own start; after that it follows the fixed phase.
+
+Any start that ``_first_day`` can no longer trace back to is at least 8 local days (minus at most a
+couple of hours of clock changes) after it, so settling a little under 7 real days keeps listing and
+booking in agreement in every zone, across DST changes too.
+"""
 PHASE_REFERENCE = 946_684_800
 """2000-01-01T00:00Z: where the fixed phase of long-running free ranges is counted from."""
 """How long a free range keeps the grid of its own start; after that it follows the fixed phase."""
