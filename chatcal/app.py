@@ -7,7 +7,7 @@ migrates the database and builds the runtime the routes use.
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
@@ -98,6 +98,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
         yield
         jobs.cancel()
+        with suppress(asyncio.CancelledError):
+            await jobs  # a dispatch round in its thread finishes before the pool closes
         runtime.db.engine.dispose()
 
     app = FastAPI(
