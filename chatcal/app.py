@@ -6,8 +6,8 @@ migrates the database and builds the runtime the routes use.
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from collections.abc import AsyncIterator, Callable
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
 
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
@@ -20,6 +20,7 @@ from api.runtime import Runtime
 from booking.db import Database, make_engine
 from bot.flow.conversation import ChatFlow
 from bot.flow.turn import FlowDeps
+from bot.slack.adapter import SlackBot
 from bot.web import routes as web_routes
 from chatcal import __version__
 from chatcal.features import feature_report
@@ -84,9 +85,23 @@ def chat_flow(runtime: Runtime) -> ChatFlow:
     return ChatFlow(FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock))
 
 
+def slack_bot(settings: Settings, chat: Callable[[], ChatFlow]) -> SlackBot | None:
+    """The Slack front end when SLACK_BOT_TOKEN is set (its HTTP endpoint also needs the signing secret)."""
+    if settings.slack_bot_token is None:
+        return None
+    secret = settings.slack_signing_secret
+    return SlackBot(
+        settings.slack_bot_token.get_secret_value(),
+        secret.get_secret_value() if secret else None,
+        chat,
+        settings.slack_api_base_url,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the app for ``settings`` (read from the environment when omitted)."""
     settings = settings or Settings()
+    slack: SlackBot | None = None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -96,7 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
         jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
-        yield
+        async with AsyncExitStack() as stack:
+            if slack is not None and settings.slack_app_token is not None:
+                token = settings.slack_app_token.get_secret_value()
+                await stack.enter_async_context(slack.socket_mode(token))
+            yield
         jobs.cancel()
         with suppress(asyncio.CancelledError):
             await jobs  # a dispatch round in its thread finishes before the pool closes
@@ -113,6 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_routes.router)
     app.include_router(host_routes.router)
     app.include_router(web_routes.router, dependencies=[Depends(rate_limited)])
+    slack = slack_bot(settings, lambda: app.state.chat)
+    if slack is not None and slack.signing_secret:
+        app.include_router(slack.router())
 
     @app.get("/healthz", tags=["ops"])
     def healthz() -> Health:

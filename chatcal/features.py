@@ -51,7 +51,9 @@ def feature_report(settings: Settings) -> list[Feature]:
         _switch(
             "slack",
             s.slack_bot_token is not None,
-            "host notifications by DM",
-            "off (host notices go to the log); set SLACK_BOT_TOKEN",
+            "DM booking at /slack/events, host notices by DM"
+            + (", Socket Mode" if s.slack_app_token else "")
+            + ("" if s.slack_signing_secret else " (set SLACK_SIGNING_SECRET for /slack/events)"),
+            "off (host notices go to the log); set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
         ),
     ]

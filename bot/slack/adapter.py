@@ -1,0 +1,168 @@
+"""The Slack adapter: a Bolt ``AsyncApp`` whose listeners only translate to and from the flow.
+
+Slack wants an answer within 3 seconds or it retries, so every listener acknowledges first and does
+the slow part (profile lookup, the booking turn in a worker thread, posting) afterwards; Bolt's default
+(``process_before_response=False``) sends the HTTP response as soon as ``ack()`` runs and lets the
+listener carry on as a task. Requests reach the app over HTTP at ``/slack/events`` (signature checked
+by Bolt's request verification on the raw body) or, for development, over Socket Mode.
+
+Every conversation lives in the bot's DM with the person: a ``/book`` typed anywhere continues there,
+so nobody books in front of a whole channel.
+"""
+
+import logging
+import re
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Request, Response
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.errors import SlackApiError
+
+from bot.flow.conversation import ChatFlow
+from bot.flow.messages import Incoming, Kind, Reply
+from bot.slack.blocks import ACTION_PREFIX, answered, plain_text
+from bot.slack.delivery import post_replies, web_client
+from bot.slack.profiles import Profiles
+
+log = logging.getLogger("chatcal.slack")
+
+CHANNEL = "slack"
+EVENTS_PATH = "/slack/events"
+REMEMBERED_EVENTS = 1000
+_MENTION = re.compile(r"^\s*<@[A-Z0-9]+>")
+SORRY = Reply("Sorry, something went wrong on my side. Please try that again.")
+
+
+class RecentEvents:
+    """Event ids seen lately, so a delivery Slack retries (we were slow or the ack got lost) runs once."""
+
+    def __init__(self, size: int = REMEMBERED_EVENTS) -> None:
+        self.size = size
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def first_time(self, event_id: str | None) -> bool:
+        if not event_id:
+            return True
+        if event_id in self._seen:
+            return False
+        self._seen[event_id] = None
+        if len(self._seen) > self.size:
+            self._seen.popitem(last=False)
+        return True
+
+
+class SlackBot:
+    """The Bolt app for one workspace (bot token), the flow it feeds, and its two ways in.
+
+    ``chat`` is called per message rather than passed as a flow, so the composition root can build
+    the app before its lifespan has built the flow (``lambda: app.state.chat``).
+    """
+
+    def __init__(
+        self,
+        bot_token: str,
+        signing_secret: str | None,
+        chat: Callable[[], ChatFlow],
+        api_base_url: str | None = None,
+    ) -> None:
+        self.signing_secret = signing_secret
+        self.chat = chat
+        self.client = web_client(bot_token, api_base_url)
+        self.profiles = Profiles(self.client)
+        self.recent = RecentEvents()
+        self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "", name="chatcal")
+        self.app.event("message")(self.on_message)
+        self.app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_choice)
+        self.app.command("/book")(self.on_book)
+        self.app.event("app_mention")(self.on_mention)
+
+    def router(self) -> APIRouter:
+        """``POST /slack/events`` for the Events API, interactivity and slash commands alike."""
+        if not self.signing_secret:
+            raise ValueError("Slack over HTTP needs SLACK_SIGNING_SECRET to verify requests")
+        handler = AsyncSlackRequestHandler(self.app)
+        router = APIRouter(tags=["slack"])
+
+        @router.post(EVENTS_PATH, include_in_schema=False)
+        async def slack_events(request: Request) -> Response:
+            return await handler.handle(request)
+
+        return router
+
+    @asynccontextmanager
+    async def socket_mode(self, app_token: str) -> AsyncIterator[AsyncSocketModeHandler]:
+        """Connected over Socket Mode (no public URL needed) for the block; disconnected after it."""
+        handler = AsyncSocketModeHandler(self.app, app_token)
+        await handler.connect_async()  # type: ignore[no-untyped-call]  # Bolt leaves these unannotated
+        try:
+            yield handler
+        finally:
+            await handler.close_async()  # type: ignore[no-untyped-call]
+
+    async def on_message(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """A message in the bot's DM; edits, joins, bots (us included) and channels are not for us."""
+        if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
+            return
+        user, channel = event.get("user"), event.get("channel")
+        if not user or not channel or not self.recent.first_time(body.get("event_id")):
+            return
+        await self.turn(channel, user, Kind.TEXT, plain_text(str(event.get("text", ""))))
+
+    async def on_choice(self, ack: AsyncAck, body: dict[str, Any], action: dict[str, Any]) -> None:
+        """A button: acknowledge, take the buttons off the clicked message, then run the choice."""
+        await ack()
+        channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+        user = (body.get("user") or {}).get("id")
+        if not channel or not user:
+            return
+        message: dict[str, Any] = body.get("message") or {}
+        label = str((action.get("text") or {}).get("text", ""))
+        if message.get("ts"):
+            try:
+                await self.client.chat_update(
+                    channel=channel,
+                    ts=message["ts"],
+                    text=message.get("text") or " ",
+                    blocks=answered(list(message.get("blocks") or []), label),
+                )
+            except SlackApiError as error:
+                log.warning("could not update the clicked message: %s", error.response.get("error"))
+        await self.turn(channel, user, Kind.CHOICE, str(action.get("value", "")))
+
+    async def on_book(self, ack: AsyncAck, command: dict[str, Any]) -> None:
+        """``/book [owner/event]``: acknowledge, then carry on in the bot's DM with the person."""
+        await ack()
+        user = command.get("user_id")
+        if user:
+            channel = await self.direct_channel(user)
+            await self.turn(channel, user, Kind.COMMAND, "book", plain_text(str(command.get("text", ""))))
+
+    async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
+        """``@chatcal …`` in a channel: answered in the DM, like ``/book``."""
+        user = event.get("user")
+        if not user or event.get("bot_id") or not self.recent.first_time(body.get("event_id")):
+            return
+        said = _MENTION.sub("", str(event.get("text", "")), count=1)
+        await self.turn(await self.direct_channel(user), user, Kind.TEXT, plain_text(said).strip())
+
+    async def direct_channel(self, user: str) -> str:
+        """The bot's DM with ``user`` (``conversations.open`` returns the existing one)."""
+        opened = await self.client.conversations_open(users=user)
+        return str(opened["channel"]["id"])
+
+    async def turn(self, channel: str, user: str, kind: Kind, text: str, argument: str = "") -> None:
+        """One turn of the flow (in a worker thread: it is synchronous database work), then its replies."""
+        who = await self.profiles.who(user)
+        incoming = Incoming(CHANNEL, channel, who, kind, text, argument)
+        try:
+            replies = await anyio.to_thread.run_sync(self.chat().handle, incoming)
+        except Exception:
+            log.exception("the conversation failed on a Slack %s from %s", kind.value, user)
+            replies = [SORRY]
+        await post_replies(self.client, channel, replies)
