@@ -26,6 +26,7 @@ class HostIn(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     time_zone: TimeZoneName
     email: str | None = None
+    slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,20}$")
 
 
 def _slug_free(session: Session, slug: str) -> None:
@@ -37,7 +38,7 @@ def _slug_free(session: Session, slug: str) -> None:
 def create_host(session: Session, spec: HostIn) -> Host:
     """Register a host under a free public handle."""
     _slug_free(session, spec.slug)
-    host = Host(slug=spec.slug, name=spec.name, time_zone=spec.time_zone, email=spec.email)
+    host = Host(**spec.model_dump())
     session.add(host)
     session.flush()
     return host

@@ -122,10 +122,13 @@ def host_create(
     name: Annotated[str, typer.Option(help="Display name.")],
     time_zone: Annotated[str, typer.Option(help="IANA zone, e.g. Europe/Berlin.")],
     email: Annotated[str | None, typer.Option(help="Email for calendar invites.")] = None,
+    slack_user_id: Annotated[str | None, typer.Option(help="Slack member id (U…) for booking DMs.")] = None,
 ) -> None:
     """Create a host with Monday–Friday 09:00–17:00 hours and print an API key for it."""
     try:
-        spec = hosts.HostIn(slug=slug, name=name, time_zone=time_zone, email=email)
+        spec = hosts.HostIn(
+            slug=slug, name=name, time_zone=time_zone, email=email, slack_user_id=slack_user_id
+        )
         with _database(Settings()).transaction(write=True) as session:
             created = hosts.create_host(session, spec)
             catalog.save_schedule(session, created, catalog.working_hours(time_zone))

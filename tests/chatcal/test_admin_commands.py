@@ -29,7 +29,18 @@ def test_host_event_type_key_and_team(tmp_path: Path) -> None:
     assert "API key (shown once): cc_" in run(
         "host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "Europe/Berlin"
     )
-    run("host", "create", "--slug", "ben", "--name", "Ben", "--time-zone", "Asia/Kolkata")
+    run(
+        "host",
+        "create",
+        "--slug",
+        "ben",
+        "--name",
+        "Ben",
+        "--time-zone",
+        "Asia/Kolkata",
+        "--slack-user-id",
+        "U0BEN",
+    )
     assert run("api-key", "create", "--host", "ana").startswith("cc_")
     assert "ana/intro" in run("event-type", "create", "--host", "ana", "--slug", "intro", "--title", "Intro")
     spec = tmp_path / "paid.json"
