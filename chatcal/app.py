@@ -21,6 +21,8 @@ from booking.db import Database, make_engine
 from bot.flow.conversation import ChatFlow
 from bot.flow.turn import FlowDeps
 from bot.slack.adapter import SlackBot
+from bot.telegram import webhook as telegram_webhook
+from bot.telegram.front import TelegramConfig, telegram_config, telegram_running
 from bot.web import routes as web_routes
 from chatcal import __version__
 from chatcal.features import feature_report
@@ -85,6 +87,17 @@ def chat_flow(runtime: Runtime) -> ChatFlow:
     return ChatFlow(FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock))
 
 
+def _telegram(settings: Settings, signing_key: bytes) -> TelegramConfig | None:
+    token, secret = settings.telegram_bot_token, settings.telegram_webhook_secret
+    return telegram_config(
+        token=token.get_secret_value() if token else None,
+        webhook_secret=secret.get_secret_value() if secret else None,
+        public_url=str(settings.public_url) if settings.public_url else None,
+        api_base_url=settings.telegram_api_base_url,
+        signing_key=signing_key,
+    )
+
+
 def slack_bot(settings: Settings, chat: Callable[[], ChatFlow]) -> SlackBot | None:
     """The Slack front end when SLACK_BOT_TOKEN is set (its HTTP endpoint also needs the signing secret)."""
     if settings.slack_bot_token is None:
@@ -112,6 +125,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.chat = chat_flow(runtime)
         jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
         async with AsyncExitStack() as stack:
+            app.state.telegram = await stack.enter_async_context(
+                telegram_running(_telegram(settings, runtime.secret), app.state.chat)
+            )
             if slack is not None and settings.slack_app_token is not None:
                 token = settings.slack_app_token.get_secret_value()
                 await stack.enter_async_context(slack.socket_mode(token))
@@ -132,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(public_routes.router)
     app.include_router(host_routes.router)
     app.include_router(web_routes.router, dependencies=[Depends(rate_limited)])
+    app.include_router(telegram_webhook.router)
     slack = slack_bot(settings, lambda: app.state.chat)
     if slack is not None and slack.signing_secret:
         app.include_router(slack.router())

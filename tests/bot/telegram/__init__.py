@@ -1,0 +1,1 @@
+"""The Telegram front end against a local stand-in of the Bot API, through the real python-telegram-bot."""
