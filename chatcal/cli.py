@@ -50,9 +50,9 @@ def _seed_if_empty(settings: Settings) -> None:
         if not is_empty(session):
             return
         _, key = seed_demo(session)
-    typer.echo("Seeded the demo host 'demo'. Its event types:")
+    typer.echo("Seeded the demo host 'demo'. Book by chatting:")
     for link in booking_links(settings.base_url):
-        typer.echo(f"  {link}   (slots: {link}/slots?start=…&end=…)")
+        typer.echo(f"  web chat: {link.replace('/v1/public/', '/chat/')}   API: {link}")
     typer.echo(f"API docs: {settings.base_url}/docs   demo host API key (shown once): {key}")
     database.engine.dispose()
 
@@ -75,6 +75,7 @@ def serve(
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     if demo:
         _seed_if_empty(settings)
+        typer.echo(f"Web chat: {settings.base_url}/   API docs: {settings.base_url}/docs")
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
 
 
