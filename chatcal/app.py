@@ -87,7 +87,8 @@ def chat_flow(runtime: Runtime) -> ChatFlow:
     return ChatFlow(FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock))
 
 
-def _telegram(settings: Settings, signing_key: bytes) -> TelegramConfig | None:
+def telegram_settings(settings: Settings, signing_key: bytes) -> TelegramConfig | None:
+    """The Telegram front end's config from settings; None when TELEGRAM_BOT_TOKEN is unset."""
     token, secret = settings.telegram_bot_token, settings.telegram_webhook_secret
     return telegram_config(
         token=token.get_secret_value() if token else None,
@@ -126,7 +127,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
         async with AsyncExitStack() as stack:
             app.state.telegram = await stack.enter_async_context(
-                telegram_running(_telegram(settings, runtime.secret), app.state.chat)
+                telegram_running(telegram_settings(settings, runtime.secret), app.state.chat)
             )
             if slack is not None and settings.slack_app_token is not None:
                 token = settings.slack_app_token.get_secret_value()

@@ -15,8 +15,8 @@ from fastapi import FastAPI
 
 from api import problems
 from bot.telegram import webhook
-from bot.telegram.front import TelegramConfig, telegram_config, telegram_running
-from chatcal.app import build_runtime, chat_flow
+from bot.telegram.front import telegram_running
+from chatcal.app import build_runtime, chat_flow, telegram_settings
 from chatcal.settings import Settings
 from tests.standins.telegram_methods import TOKEN
 
@@ -39,18 +39,6 @@ def settings_for(database_url: str, data_dir: Path, api_base_url: str, public_ur
     )
 
 
-def config_of(settings: Settings, signing_key: bytes) -> TelegramConfig | None:
-    """What the composition root passes to ``telegram_running``."""
-    token, secret = settings.telegram_bot_token, settings.telegram_webhook_secret
-    return telegram_config(
-        token=token.get_secret_value() if token else None,
-        webhook_secret=secret.get_secret_value() if secret else None,
-        public_url=str(settings.public_url) if settings.public_url else None,
-        api_base_url=settings.telegram_api_base_url,
-        signing_key=signing_key,
-    )
-
-
 def telegram_app(settings: Settings, clock: Callable[[], datetime]) -> FastAPI:
     """An app serving ``/webhooks/telegram`` (or polling) on ``settings``' database."""
 
@@ -60,7 +48,7 @@ def telegram_app(settings: Settings, clock: Callable[[], datetime]) -> FastAPI:
         runtime.clock = clock
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
-        async with telegram_running(config_of(settings, runtime.secret), app.state.chat) as front:
+        async with telegram_running(telegram_settings(settings, runtime.secret), app.state.chat) as front:
             app.state.telegram = front
             yield
         runtime.db.engine.dispose()
