@@ -2,12 +2,15 @@
 
 import json
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlmodel import Session
 
 from booking import catalog, hosts
 from booking.db import Database, make_engine
@@ -42,6 +45,21 @@ def _database(settings: Settings) -> Database:
 def _fail(message: str) -> typer.Exit:
     typer.secho(f"error: {message}", err=True, fg="red")
     return typer.Exit(1)
+
+
+@contextmanager
+def _admin_session() -> Iterator[Session]:
+    """A write transaction for an admin command; bad input ends the command with a clear error."""
+    database = _database(Settings())
+    try:
+        with database.transaction(write=True) as session:
+            yield session
+    except ValidationError as exc:
+        raise _fail(str(exc)) from exc
+    except DomainError as exc:
+        raise _fail(exc.message) from exc
+    finally:
+        database.engine.dispose()
 
 
 def _seed_if_empty(settings: Settings) -> None:
@@ -126,16 +144,13 @@ def host_create(
     slack_user_id: Annotated[str | None, typer.Option(help="Slack member id (U…) for booking DMs.")] = None,
 ) -> None:
     """Create a host with Monday–Friday 09:00–17:00 hours and print an API key for it."""
-    try:
+    with _admin_session() as session:
         spec = hosts.HostIn(
             slug=slug, name=name, time_zone=time_zone, email=email, slack_user_id=slack_user_id
         )
-        with _database(Settings()).transaction(write=True) as session:
-            created = hosts.create_host(session, spec)
-            catalog.save_schedule(session, created, catalog.working_hours(time_zone))
-            key = hosts.create_api_key(session, created, "cli")
-    except (ValidationError, DomainError) as exc:
-        raise _fail(str(exc)) from exc
+        created = hosts.create_host(session, spec)
+        catalog.save_schedule(session, created, catalog.working_hours(time_zone))
+        key = hosts.create_api_key(session, created, "cli")
     typer.echo(f"created host {slug}; API key (shown once): {key}")
 
 
@@ -145,11 +160,8 @@ def api_key_create(
     name: Annotated[str, typer.Option(help="A label to tell keys apart.")] = "",
 ) -> None:
     """Create another API key for a host."""
-    try:
-        with _database(Settings()).transaction(write=True) as session:
-            key = hosts.create_api_key(session, hosts.host_by_slug(session, host), name)
-    except DomainError as exc:
-        raise _fail(exc.message) from exc
+    with _admin_session() as session:
+        key = hosts.create_api_key(session, hosts.host_by_slug(session, host), name)
     typer.echo(key)
 
 
@@ -165,12 +177,10 @@ def event_type_create(
 ) -> None:
     """Create an event type from options or a JSON spec (the API's schema)."""
     data = json.loads(spec.read_text()) if spec else {"slug": slug, "title": title, "duration": duration}
-    try:
-        validated = EventTypeIn.model_validate(data)
-        with _database(Settings()).transaction(write=True) as session:
-            row = catalog.save_event_type(session, hosts.host_by_slug(session, host), validated)
-    except (ValidationError, DomainError) as exc:
-        raise _fail(str(exc)) from exc
+    with _admin_session() as session:
+        row = catalog.save_event_type(
+            session, hosts.host_by_slug(session, host), EventTypeIn.model_validate(data)
+        )
     typer.echo(f"created event type {host}/{row.slug} (id {row.id})")
 
 
@@ -181,11 +191,8 @@ def team_create(
     name: Annotated[str, typer.Option(help="Display name.")],
 ) -> None:
     """Create a team; its event types are made with --spec and a team_id."""
-    try:
-        with _database(Settings()).transaction(write=True) as session:
-            team = hosts.create_team(session, hosts.host_by_slug(session, owner), slug, name)
-    except DomainError as exc:
-        raise _fail(exc.message) from exc
+    with _admin_session() as session:
+        team = hosts.create_team(session, hosts.host_by_slug(session, owner), slug, name)
     typer.echo(f"created team {slug} (id {team.id})")
 
 
@@ -196,10 +203,7 @@ def team_add_member(
     group: Annotated[str | None, typer.Option(help="Round-robin group; omit for a fixed member.")] = None,
 ) -> None:
     """Add a host to a team, fixed or in a round-robin group."""
-    try:
-        with _database(Settings()).transaction(write=True) as session:
-            found = catalog.team_by_slug(session, team)
-            hosts.set_member(session, found, hosts.host_by_slug(session, host), group)
-    except DomainError as exc:
-        raise _fail(exc.message) from exc
+    with _admin_session() as session:
+        found = catalog.team_by_slug(session, team)
+        hosts.set_member(session, found, hosts.host_by_slug(session, host), group)
     typer.echo(f"{host} is now in {team}" + (f" (group {group})" if group else " (fixed)"))
