@@ -6,8 +6,9 @@ offered and the slot accepted come from the same data through the same code.
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import Field, TypeAdapter
 from sqlmodel import Session
 
 import engine
@@ -15,8 +16,11 @@ from booking import repository
 from booking.errors import InvalidRequest, NotFound
 from booking.models import Booking, EventType, Host, Schedule
 from booking.models.bookings import BookingStatus
-from booking.schemas import EventTypeIn, FixedPeriodIn, RollingPeriodIn
+from booking.schemas import FixedPeriodIn, LimitIn, RollingPeriodIn
 
+PERIOD: TypeAdapter[RollingPeriodIn | FixedPeriodIn | None] = TypeAdapter(
+    Annotated[RollingPeriodIn | FixedPeriodIn, Field(discriminator="kind")] | None
+)
 LOOKBEHIND = timedelta(days=9)
 """Busy data fetched before a window: the engine traces free ranges back up to 7 days (plus buffers)."""
 LIMIT_REACH = {
@@ -50,21 +54,22 @@ def engine_schedule(
 
 
 def engine_rules(event_type: EventType) -> engine.EventRules:
-    """An event type's rules as the engine reads them."""
-    spec = EventTypeIn.model_validate(event_type.model_dump(exclude={"id", "host_id", "created_at"}))
+    """An event type's rules as the engine reads them (only its JSON parts need parsing)."""
+    stored = PERIOD.validate_python(event_type.period)
     period: engine.Period | None = None
-    if isinstance(spec.period, RollingPeriodIn):
-        period = engine.RollingPeriod(spec.period.days, spec.period.business_days)
-    elif isinstance(spec.period, FixedPeriodIn):
-        period = engine.FixedPeriod(spec.period.first, spec.period.last)
+    if isinstance(stored, RollingPeriodIn):
+        period = engine.RollingPeriod(stored.days, stored.business_days)
+    elif isinstance(stored, FixedPeriodIn):
+        period = engine.FixedPeriod(stored.first, stored.last)
+    limits = [LimitIn.model_validate(limit) for limit in event_type.limits]
     return engine.EventRules(
-        duration=spec.duration,
-        interval=spec.interval,
-        buffer_before=spec.buffer_before,
-        buffer_after=spec.buffer_after,
-        min_notice=spec.min_notice,
+        duration=event_type.duration,
+        interval=event_type.interval,
+        buffer_before=event_type.buffer_before,
+        buffer_after=event_type.buffer_after,
+        min_notice=event_type.min_notice,
         period=period,
-        limits=tuple(engine.BookingLimit(limit.unit, limit.maximum, limit.kind) for limit in spec.limits),
+        limits=tuple(engine.BookingLimit(limit.unit, limit.maximum, limit.kind) for limit in limits),
         event_type=str(event_type.id),
     )
 
