@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
+import orjson
 from fastapi import APIRouter, Depends, Header, Query, Response
-from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -95,7 +95,7 @@ def slots(
     end: Annotated[Moment, Query(description="Window end, with offset")],
     rt: RuntimeDep,
     time_zone: Annotated[TimeZoneName, Query(description="The invitee's IANA zone")] = "UTC",
-) -> JSONResponse:
+) -> Response:
     """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock."""
     if end <= start or end - start > MAX_SLOT_WINDOW:
         raise InvalidRequest("end must be after start, at most 93 days later")
@@ -104,16 +104,11 @@ def slots(
         found = find_slots(
             slot_query(session, _event_type(session, owner, slug), (start, end), rt.clock(), time_zone)
         )
-    # Hundreds of slots per answer: built as plain JSON rather than validated models (same schema).
-    items = [
-        {
-            "start": _utc(s.start),
-            "end": _utc(s.end),
-            "local_start": s.start.astimezone(zone).isoformat(),
-        }
-        for s in found
-    ]
-    return JSONResponse({"time_zone": time_zone, "slots": items})
+    # Hundreds of slots per answer: encoded straight by orjson rather than through validated models
+    # (same schema; orjson writes aware datetimes as ISO 8601, UTC ones with ``Z``).
+    items = [{"start": s.start, "end": s.end, "local_start": s.start.astimezone(zone)} for s in found]
+    body = orjson.dumps({"time_zone": time_zone, "slots": items}, option=orjson.OPT_UTC_Z)
+    return Response(body, media_type="application/json")
 
 
 @router.post("/public/{owner}/{slug}/bookings", status_code=201, response_model=ManagedBooking)

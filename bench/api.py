@@ -23,6 +23,7 @@ chatcal; the ratios to (a) are the figures to compare between runs. Run: ``pytho
 import argparse
 import asyncio
 import itertools
+import os
 import statistics
 import sys
 import tempfile
@@ -157,6 +158,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (default 32)")
     parser.add_argument("--requests", type=int, default=2000, help="timed requests per measurement")
     parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: one per core)"
+    )
+    parser.add_argument(
         "--spacing", type=int, default=180, help="minutes between booked starts (default 180: 8 a day)"
     )
     args = parser.parse_args()
@@ -182,10 +186,14 @@ def main() -> None:
 
     with postgres_database("bench") as url, tempfile.TemporaryDirectory() as data:
         seed(url)
-        with serving(url, Path(data)) as server, statistics_kept_fresh(url) as upkeep:
+        with (
+            serving(url, Path(data), CHATCAL_WORKERS=str(args.workers)) as server,
+            statistics_kept_fresh(url) as upkeep,
+        ):
             offered = httpx.get(f"{server.base_url}{EVENT}/slots", params=window).json()["slots"]
             print(
-                f"server {server.base_url} on PostgreSQL ({upkeep}); {args.clients} clients; "
+                f"server {server.base_url}, {args.workers} worker(s), on PostgreSQL ({upkeep}); "
+                f"{args.clients} clients; "
                 f"7-day window: {len(offered)} slots; bookings {spacing} minutes apart"
             )
             figures = [

@@ -2,8 +2,9 @@
 
 Writes that must see every committed booking (book, reschedule, confirm) run in a *write* transaction:
 ``BEGIN IMMEDIATE`` on SQLite, which takes the database's write lock up front so two bookings are
-checked one after the other; on PostgreSQL, host rows are locked by the service and the exclusion
-constraint settles whatever slips past. Services never commit: the caller's ``transaction`` does.
+checked one after the other; on PostgreSQL, bookings of different slots run side by side and the
+exclusion constraint settles overlapping claims (the service locks an event type only when its rules
+count bookings). Services never commit: the caller's ``transaction`` does.
 """
 
 import sqlite3
@@ -12,13 +13,16 @@ from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from booking.errors import SlotTaken
 
 OVERLAP_GUARD = "booking_hosts_no_overlap"
+GUARD_DEADLOCK = "exclusion constraint on tuple"
+"""Two overlapping claims inserted at once wait on each other's guard check; PostgreSQL aborts one."""
+DEADLOCK_DETECTED = "40P01"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -40,13 +44,27 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; SQLite gets WAL, foreign keys and explicit transaction control."""
+def make_engine(url: str, pool_size: int = 10) -> Engine:
+    """An engine for ``url``; SQLite gets WAL, foreign keys and explicit transaction control.
+
+    A PostgreSQL pool keeps ``pool_size`` connections open; the few overflow ones, for background
+    work beside a full set of request threads, are closed on return, so the pool must not be smaller
+    than the request concurrency or every request pays for a new server process (see ``create_app``).
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=10, max_overflow=20, pool_recycle=1800)
+    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_recycle=1800)
+
+
+def _lost_overlap(exc: DBAPIError) -> bool:
+    """Whether the database refused this transaction's claim on time another claim holds."""
+    message = str(exc.orig)
+    if isinstance(exc, IntegrityError):
+        return OVERLAP_GUARD in message
+    deadlocked = getattr(exc.orig, "sqlstate", None) == DEADLOCK_DETECTED
+    return deadlocked and GUARD_DEADLOCK in message and '"booking_hosts"' in message
 
 
 class Database:
@@ -75,9 +93,9 @@ class Database:
             try:
                 yield session
                 session.commit()
-            except IntegrityError as exc:
+            except (IntegrityError, OperationalError) as exc:
                 session.rollback()
-                if OVERLAP_GUARD in str(exc.orig):
+                if _lost_overlap(exc):
                     raise SlotTaken() from exc
                 raise
             except BaseException:

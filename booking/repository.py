@@ -74,15 +74,14 @@ def default_schedule(session: Session, host_id: int) -> Schedule | None:
     ).first()
 
 
-def lock_hosts(session: Session, host_ids: Sequence[int]) -> None:
-    """Serialise bookings per host on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already did).
+def lock_event_type(session: Session, event_type_id: int) -> None:
+    """Serialise bookings of one event type on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already did).
 
-    Locks are taken in id order so two bookings of overlapping teams cannot deadlock.
+    Only decisions that count other bookings need it: a limit's tally, a round-robin turn, a request
+    taking its time back. Overlaps need no lock; the exclusion constraint arbitrates those.
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.exec(
-            select(Host.id).where(col(Host.id).in_(sorted(host_ids))).order_by(col(Host.id)).with_for_update()
-        )
+        session.exec(select(EventType.id).where(EventType.id == event_type_id).with_for_update())
 
 
 def open_bookings(

@@ -42,10 +42,16 @@ def _holds_time(booking: Booking, event_type: EventType) -> bool:
 def _assign(
     session: Session, event_type: EventType, start: datetime, now: datetime, zone: str, *, ignore: int | None
 ) -> engine.Assignment:
-    """Lock the hosts, clear lapsed holds, and ask the engine whether ``start`` is still free."""
+    """Clear lapsed holds and ask the engine whether ``start`` is still free.
+
+    Bookings of different slots run side by side; when two claim overlapping time, the database's
+    exclusion constraint lets one commit and turns the other into ``SlotTaken``. Event types whose
+    rules count bookings (limits, round-robin turns) are booked one at a time instead.
+    """
     members = repository.event_type_members(session, event_type)
     ids = [host.id for host, _ in members if host.id is not None]
-    repository.lock_hosts(session, ids)
+    if event_type.limits or any(group is not None for _, group in members):
+        repository.lock_event_type(session, event_type.id or 0)
     expire_holds(session, now, ids)
     end = start + timedelta(minutes=event_type.duration)
     query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore)
@@ -60,7 +66,8 @@ def _assign(
 
 def _attach_hosts(session: Session, booking: Booking, event_type: EventType, slugs: tuple[str, ...]) -> None:
     hosts = {host.slug: host for host, _ in repository.event_type_members(session, event_type)}
-    for slug in slugs:
+    # In host id order: concurrent team bookings then meet the overlap guard in one order, never in a cycle.
+    for slug in sorted(slugs, key=lambda slug: hosts[slug].id or 0):
         session.add(
             BookingHost(
                 booking_id=booking.id or 0,
@@ -166,8 +173,7 @@ def _still_free(session: Session, booking: Booking, event_type: EventType) -> No
     The engine judges it as of when it was requested (notice and period were met then) but with current
     busy time, buffers and limits, so confirming a request can't overbook a day or a blocked hour.
     """
-    shares = repository.booking_hosts(session, booking.id or 0)
-    repository.lock_hosts(session, [share.host_id for share in shares])
+    repository.lock_event_type(session, event_type.id or 0)
     query = slot_query(
         session,
         event_type,

@@ -9,6 +9,7 @@ import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager, suppress
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI
 from pydantic import BaseModel
 from redis.asyncio import Redis
@@ -62,7 +63,7 @@ def _notifier(settings: Settings) -> HostNotifier:
 def build_runtime(settings: Settings) -> Runtime:
     """Everything the routes need, migrated and ready (this is where connections start)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(make_engine(settings.effective_database_url))
+    database = Database(make_engine(settings.effective_database_url, settings.db_pool_size))
     if settings.skip_migrations:
         log.info("migrations skipped (CHATCAL_SKIP_MIGRATIONS)")
     else:
@@ -121,6 +122,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for feature in feature_report(settings):
             log.info("%-16s %s", feature.name, feature.detail)
+        # Sync handlers run on as many threads as there are pooled connections: more threads would only
+        # queue for a connection (or open throwaway ones) and fight over the GIL.
+        to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
         runtime = build_runtime(settings)
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)

@@ -2,6 +2,7 @@
 
 import json
 import logging
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,6 +21,7 @@ from bot.console.session import ConsoleChat
 from chatcal.app import build_runtime, chat_flow, create_app
 from chatcal.demo import booking_links, is_empty, seed_demo
 from chatcal.migrate import upgrade
+from chatcal.secrets import secret_key
 from chatcal.settings import Settings
 
 app = typer.Typer(help="chatcal: scheduling that people book by chatting.", no_args_is_help=True)
@@ -94,7 +96,41 @@ def serve(
     if demo:
         _seed_if_empty(settings)
         typer.echo(f"Web chat: {settings.base_url}/   API docs: {settings.base_url}/docs")
+    if settings.workers > 1:
+        _serve_workers(settings)
+        return
     uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+def _serve_workers(settings: Settings) -> None:
+    """Several server processes sharing one socket, as production runs on more than one core.
+
+    The parent migrates and settles the secret key first, so workers never race to do either; each
+    worker then builds its app from the same environment. Telegram's getUpdates admits one poller,
+    so polling needs a single process (webhooks don't).
+    """
+    if settings.telegram_bot_token is not None and settings.public_url is None:
+        raise _fail(
+            "Telegram polling allows one receiving process: set CHATCAL_WORKERS=1, "
+            "or set CHATCAL_PUBLIC_URL to receive Telegram by webhook."
+        )
+    if settings.redis_url is None:
+        logging.getLogger("chatcal").warning(
+            "rate limits are counted per worker process; set CHATCAL_REDIS_URL to share them"
+        )
+    _database(settings).engine.dispose()
+    secret_key(settings)
+    os.environ.update(
+        CHATCAL_SKIP_MIGRATIONS="1", CHATCAL_HOST=settings.host, CHATCAL_PORT=str(settings.port)
+    )
+    uvicorn.run(
+        "chatcal.app:create_app",
+        factory=True,
+        workers=settings.workers,
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+    )
 
 
 @app.command()

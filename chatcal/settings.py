@@ -34,6 +34,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)  # 0: any free port
     log_level: str = "info"
     skip_migrations: bool = False
+    workers: int = Field(default=1, ge=1, le=64)  # server processes; one per core in production
+    db_pool_size: int = Field(default=10, ge=1, le=200)  # connections, and request threads, per process
     rate_limit_per_minute: int = Field(default=120, ge=1)
     jitsi_base_url: str = "https://meet.jit.si"
 

@@ -3,7 +3,7 @@
 ``TestClient`` drives the ASGI app in-process, one request at a time; races between bookings only show
 when many connections reach uvicorn's thread pool and the database at once. So this starts
 ``python -m chatcal serve`` exactly as an operator would, on a free port, and waits for uvicorn's own
-"running" line (never a sleep) before handing out its URL.
+"running" line and each worker's "startup complete" line (never a sleep) before handing out its URL.
 
 Test modules use the ``live_server`` fixture by importing ``live_server_fixture`` (pytest registers it
 under its ``name``); anything else that needs a server (the schema fuzzer, ``bench/api.py``) uses
@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 READY = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
+STARTED = "Application startup complete."  # once per worker; with several, "running" comes first
 STARTUP_TIMEOUT_S = 60.0
 SHUTDOWN_TIMEOUT_S = 15.0
 REPO = Path(__file__).resolve().parents[2]
@@ -77,14 +78,18 @@ def serving(database_url: str, data_dir: Path, **extra_env: str) -> Iterator[Liv
     )
     server = LiveServer(base_url="")
     ready = threading.Event()
+    waiting_for = int(extra_env.get("CHATCAL_WORKERS", "1"))  # workers still starting
 
     def read() -> None:
+        nonlocal waiting_for
         assert process.stdout is not None
         for line in process.stdout:
             server.output.append(line)
             found = READY.search(line)
-            if found and not ready.is_set():
+            if found:
                 server.base_url = found.group(1)
+            waiting_for -= STARTED in line
+            if server.base_url and waiting_for <= 0:
                 ready.set()
         ready.set()  # the process ended: stop waiting
 

@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from chatcal.cli import app
+from tests.api.live_server import serving
 
 LISTENING = re.compile(r"Uvicorn running on http://127\.0\.0\.1:(\d+)")
 
@@ -73,3 +74,18 @@ def test_serve_fails_fast_when_the_database_cannot_be_migrated(tmp_path: Path) -
     assert process.returncode != 0
     assert "could not migrate the database" in output
     assert "CHATCAL_DATABASE_URL" in output
+
+
+def test_serve_runs_several_workers_on_one_port(database_url: str, tmp_path: Path) -> None:
+    with serving(database_url, tmp_path / "server", CHATCAL_WORKERS="2") as live:
+        answers = [httpx.get(f"{live.base_url}/healthz").status_code for _ in range(4)]
+        started = re.findall(r"Started server process \[(\d+)\]", live.log())
+    assert answers == [200] * 4
+    assert len(set(started)) == 2, live.log()
+
+
+def test_serve_refuses_several_workers_polling_telegram(tmp_path: Path) -> None:
+    process = start(tmp_path, CHATCAL_WORKERS="2", TELEGRAM_BOT_TOKEN="123:abc")
+    output, _ = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "Telegram polling allows one receiving process" in output
