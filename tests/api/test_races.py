@@ -134,6 +134,18 @@ def test_overlapping_lengths_and_buffers_never_double_book(live_server: LiveServ
         assert session.exec(select(func.count()).select_from(Booking)).one() == len(accepted)
 
 
+def test_a_daily_limit_holds_when_its_slots_are_booked_at_once(live_server: LiveServer, db: Database) -> None:
+    """Different slots never meet at the overlap guard; the limit's tally must still be taken in turn."""
+    seed(db, {"slug": "limited", "duration": 30, "limits": [{"unit": "day", "maximum": 2}]})
+    path = f"/v1/public/{HOST}/limited/bookings"
+    for round_number in range(ROUNDS):
+        day = slot(0) + timedelta(days=round_number)
+        starts = [day + timedelta(hours=hour) for hour in range(12)]
+        replies = at_once(live_server, [("POST", path, {"json": booking_body(start)}) for start in starts])
+        no_server_errors(live_server, replies)
+        assert statuses(replies) == {201: 2, 409: 10}, statuses(replies)
+
+
 def test_concurrent_confirms_of_overlapping_requests_accept_one(
     live_server: LiveServer, db: Database
 ) -> None:
