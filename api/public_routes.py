@@ -122,13 +122,16 @@ def create_booking(
 ) -> ManagedBooking:
     """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer."""
 
-    def work(session: Session) -> tuple[int, dict[str, object]]:
+    def book(session: Session) -> ManagedBooking:
         booking = service.book(session, _event_type(session, owner, slug), request, rt.clock(), rt.video)
-        return 201, _managed(session, rt, booking).model_dump(mode="json")
+        return _managed(session, rt, booking)
+
+    def work(session: Session) -> tuple[int, dict[str, object]]:
+        return 201, book(session).model_dump(mode="json")
 
     if idempotency_key is None:
         with rt.db.transaction(write=True) as session:
-            return ManagedBooking.model_validate(work(session)[1])
+            return book(session)
     fingerprint = request_hash(f"book:{owner}/{slug}", request.model_dump(mode="json"))
     status, body = run_once(rt.db, idempotency_key, fingerprint, work)
     response.status_code = status

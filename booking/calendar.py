@@ -14,7 +14,7 @@ from sqlmodel import Session
 import engine
 from booking import repository
 from booking.errors import InvalidRequest, NotFound
-from booking.models import Booking, EventType, Host, Schedule
+from booking.models import EventType, Host, Schedule
 from booking.models.bookings import BookingStatus
 from booking.schemas import FixedPeriodIn, LimitIn, RollingPeriodIn
 
@@ -74,19 +74,19 @@ def engine_rules(event_type: EventType) -> engine.EventRules:
     )
 
 
-def _blocks(booking: Booking, booked_type: EventType) -> bool:
+def _blocks(booking: repository.OpenBooking) -> bool:
     """Pending requests of event types that let them overlap don't hold time."""
-    return not (booking.status is BookingStatus.PENDING and not booked_type.pending_blocks)
+    return not (booking.status is BookingStatus.PENDING and not booking.pending_blocks)
 
 
-def _existing(booking: Booking, booked_type: EventType) -> engine.ExistingBooking:
+def _existing(booking: repository.OpenBooking) -> engine.ExistingBooking:
     return engine.ExistingBooking(
         booking.start,
         booking.end,
         ENGINE_STATUS[booking.status],
-        booked_type.buffer_before,
-        booked_type.buffer_after,
-        str(booked_type.id),
+        booking.buffer_before,
+        booking.buffer_after,
+        str(booking.event_type_id),
         booking.hold_expires_at if booking.status is BookingStatus.HELD else None,
     )
 
@@ -112,9 +112,9 @@ def host_calendars(
     ids = [host.id for host, _ in members if host.id is not None]
     lo, hi = fetch_range(rules, *window)
     bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
-    for host_id, booking, booked_type in repository.open_bookings(session, ids, lo, hi):
-        if booking.id != ignore_booking and _blocks(booking, booked_type):
-            bookings[host_id].append(_existing(booking, booked_type))
+    for booking in repository.open_bookings(session, ids, lo, hi):
+        if booking.booking_id != ignore_booking and _blocks(booking):
+            bookings[booking.host_id].append(_existing(booking))
     busy: dict[int, list[engine.Interval]] = defaultdict(list)
     for block in repository.busy_blocks(session, ids, lo, hi):
         busy[block.host_id].append(engine.Interval(block.start, block.end))

@@ -42,7 +42,7 @@ def _holds_time(booking: Booking, event_type: EventType) -> bool:
 def _assign(
     session: Session, event_type: EventType, start: datetime, now: datetime, zone: str, *, ignore: int | None
 ) -> engine.Assignment:
-    """Clear lapsed holds and ask the engine whether ``start`` is still free.
+    """Ask the engine whether ``start`` is still free, clearing lapsed holds it read on the way.
 
     Bookings of different slots run side by side; when two claim overlapping time, the database's
     exclusion constraint lets one commit and turns the other into ``SlotTaken``. Event types whose
@@ -52,9 +52,10 @@ def _assign(
     ids = [host.id for host, _ in members if host.id is not None]
     if event_type.limits or any(group is not None for _, group in members):
         repository.lock_event_type(session, event_type.id or 0)
-    expire_holds(session, now, ids)
     end = start + timedelta(minutes=event_type.duration)
     query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore)
+    if _has_lapsed_hold(query, now):
+        expire_holds(session, now, ids)  # the engine already ignores them; their rows still guard time
     try:
         assignment = engine.check_start(query, start)
     except engine.EngineInputError as exc:
@@ -62,6 +63,14 @@ def _assign(
     if assignment is None:
         raise SlotTaken("That time is not available (any more); please pick one of the offered slots.")
     return assignment
+
+
+def _has_lapsed_hold(query: engine.SlotQuery, now: datetime) -> bool:
+    return any(
+        booking.expires_at is not None and booking.expires_at <= now
+        for calendar in query.hosts
+        for booking in calendar.bookings
+    )
 
 
 def _attach_hosts(session: Session, booking: Booking, event_type: EventType, slugs: tuple[str, ...]) -> None:
