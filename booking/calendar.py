@@ -14,7 +14,7 @@ from sqlmodel import Session
 import engine
 from booking import repository
 from booking.errors import InvalidRequest, NotFound
-from booking.models import EventType, Host, Schedule
+from booking.models import EventType, Host
 from booking.models.bookings import BookingStatus
 from booking.schemas import FixedPeriodIn, LimitIn, RollingPeriodIn
 
@@ -116,8 +116,8 @@ def host_calendars(
         if booking.booking_id != ignore_booking and _blocks(booking):
             bookings[booking.host_id].append(_existing(booking))
     busy: dict[int, list[engine.Interval]] = defaultdict(list)
-    for block in repository.busy_blocks(session, ids, lo, hi):
-        busy[block.host_id].append(engine.Interval(block.start, block.end))
+    for host_id, start, end in repository.busy_blocks(session, ids, lo, hi):
+        busy[host_id].append(engine.Interval(start, end))
     rotating = any(group is not None for _, group in members)
     last = repository.last_booked(session, event_type.id or 0, ids) if rotating else {}
     return tuple(
@@ -135,13 +135,11 @@ def host_calendars(
 
 def _schedule_of(session: Session, event_type: EventType, host: Host) -> engine.Schedule:
     """The event type's own schedule for its owner; otherwise the host's default schedule."""
-    row = None
-    if event_type.schedule_id is not None and event_type.host_id == host.id:
-        row = session.get(Schedule, event_type.schedule_id)
-    row = row or repository.default_schedule(session, host.id or 0)
-    if row is None:
+    own = event_type.schedule_id if event_type.host_id == host.id else None
+    found = repository.schedule_for(session, host.id or 0, own)
+    if found is None:
         return engine.Schedule(host.time_zone)
-    return engine_schedule(row.time_zone, row.weekly, row.overrides)
+    return engine_schedule(*found)
 
 
 def slot_query(

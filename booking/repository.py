@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_
 from sqlalchemy import select as sa_select
@@ -81,6 +81,24 @@ def default_schedule(session: Session, host_id: int) -> Schedule | None:
     ).first()
 
 
+SCHEDULE_FOR = (
+    sa_select(col(Schedule.time_zone), col(Schedule.weekly), col(Schedule.overrides))
+    .where(col(Schedule.host_id) == bindparam("host_id"))
+    .order_by(
+        (col(Schedule.id) == bindparam("preferred")).desc(), col(Schedule.is_default).desc(), col(Schedule.id)
+    )
+    .limit(1)
+)
+
+
+def schedule_for(
+    session: Session, host_id: int, preferred: int | None
+) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]] | None:
+    """(zone, weekly, overrides) of the host's schedule ``preferred``, else default, else oldest one."""
+    row = session.execute(SCHEDULE_FOR, {"host_id": host_id, "preferred": preferred or 0}).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
 def lock_event_type(session: Session, event_type_id: int) -> None:
     """Serialise bookings of one event type on PostgreSQL (SQLite's ``BEGIN IMMEDIATE`` already did).
 
@@ -142,14 +160,19 @@ def open_bookings(
     return [OpenBooking(*row) for row in rows]
 
 
-def busy_blocks(session: Session, host_ids: Sequence[int], start: datetime, end: datetime) -> list[BusyBlock]:
-    return list(
-        session.exec(
-            select(BusyBlock).where(
-                col(BusyBlock.host_id).in_(host_ids), col(BusyBlock.end) > start, col(BusyBlock.start) < end
-            )
-        ).all()
-    )
+BUSY_BLOCKS = sa_select(col(BusyBlock.host_id), col(BusyBlock.start), col(BusyBlock.end)).where(
+    col(BusyBlock.host_id).in_(bindparam("host_ids", expanding=True)),
+    col(BusyBlock.end) > bindparam("start"),
+    col(BusyBlock.start) < bindparam("end"),
+)
+
+
+def busy_blocks(
+    session: Session, host_ids: Sequence[int], start: datetime, end: datetime
+) -> list[tuple[int, datetime, datetime]]:
+    """(host id, start, end) of these hosts' busy blocks touching ``[start, end)``."""
+    rows = session.execute(BUSY_BLOCKS, {"host_ids": list(host_ids), "start": start, "end": end})
+    return [(host_id, block_start, block_end) for host_id, block_start, block_end in rows]
 
 
 def last_booked(session: Session, event_type_id: int, host_ids: Sequence[int]) -> dict[int, datetime]:

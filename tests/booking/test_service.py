@@ -6,12 +6,13 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from booking import repository, service
+from booking import catalog, repository, service
 from booking.calendar import slot_query
 from booking.db import Database
 from booking.errors import Conflict, InvalidRequest, SlotTaken
-from booking.models import Booking, BookingHost, BusyBlock, EventType, OutboxEvent
+from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, OutboxEvent, Schedule
 from booking.models.bookings import BookingStatus
+from booking.schemas import ScheduleIn
 from engine import find_slots
 from tests.booking.factory import MONDAY_10, NOW, VIDEO, later, request, setup
 
@@ -268,3 +269,19 @@ def test_confirming_respects_limits_and_busy_time_added_since(db: Database) -> N
         session.add(BusyBlock(host_id=host, start=later(300), end=later(330)))
     with pytest.raises(SlotTaken), db.transaction(write=True) as session:
         service.confirm(session, session.get_one(Booking, blocked.id), NOW)
+
+
+def test_an_event_type_follows_its_own_schedule_and_falls_back_to_the_default(db: Database) -> None:
+    host_id, event_type_id = setup(db)  # the default: a 09:00-17:00 workweek
+    monday_late = [{"weekday": 1, "start": "11:00", "end": "12:00"}]
+    late_only = {"name": "Late", "time_zone": "UTC", "weekly": monday_late}
+    with db.transaction(write=True) as session:
+        host = session.get_one(Host, host_id)
+        schedule = catalog.save_schedule(session, host, ScheduleIn.model_validate(late_only))
+        event_type = session.get_one(EventType, event_type_id)
+        event_type.schedule_id = schedule.id
+        session.add(event_type)
+    assert offered(db, event_type_id) == ["11:00", "11:30"]
+    with db.transaction(write=True) as session:
+        catalog.delete_schedule(session, session.get_one(Schedule, schedule.id))
+    assert offered(db, event_type_id)[:2] == ["10:00", "10:30"]
