@@ -7,7 +7,7 @@ migrates the database and builds the runtime the routes use.
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
-from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -128,7 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = build_runtime(settings)
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
-        jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock))
+        stop_jobs = asyncio.Event()
+        jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock, stop_jobs))
         async with AsyncExitStack() as stack:
             app.state.telegram = await stack.enter_async_context(
                 telegram_running(telegram_settings(settings, runtime.secret), app.state.chat)
@@ -137,9 +138,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 token = settings.slack_app_token.get_secret_value()
                 await stack.enter_async_context(slack.socket_mode(token))
             yield
-        jobs.cancel()
-        with suppress(asyncio.CancelledError):
-            await jobs  # a dispatch round in its thread finishes before the pool closes
+            if slack is not None:
+                await slack.drain()
+        stop_jobs.set()
+        await jobs  # a dispatch round in its thread finishes before the pool closes
         runtime.db.engine.dispose()
 
     app = FastAPI(

@@ -3,6 +3,7 @@
 import asyncio
 import logging
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import datetime
 
 import anyio.to_thread
@@ -15,11 +16,18 @@ log = logging.getLogger("chatcal.worker")
 EVERY_SECONDS = 2.0
 
 
-async def run_outbox(db: Database, notifier: HostNotifier, clock: Callable[[], datetime]) -> None:
-    """Dispatch forever (until cancelled); one failing round is logged and the next one tries again."""
-    while True:
+async def run_outbox(
+    db: Database, notifier: HostNotifier, clock: Callable[[], datetime], stop: asyncio.Event
+) -> None:
+    """Dispatch every few seconds until ``stop`` is set; a failing round is logged and the next one retries.
+
+    Stopping is cooperative, not a cancel: a round already in its thread finishes and hands its
+    connection back before the caller closes the database.
+    """
+    while not stop.is_set():
         try:
             await anyio.to_thread.run_sync(dispatch, db, notifier, clock())
         except Exception:
             log.exception("outbox round failed")
-        await asyncio.sleep(EVERY_SECONDS)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), EVERY_SECONDS)

@@ -10,6 +10,7 @@ Every conversation lives in the bot's DM with the person: a ``/book`` typed anyw
 so nobody books in front of a whole channel.
 """
 
+import asyncio
 import logging
 import re
 from collections import OrderedDict
@@ -76,6 +77,7 @@ class SlackBot:
         self.client = web_client(bot_token, api_base_url)
         self.profiles = Profiles(self.client)
         self.recent = RecentEvents()
+        self._turns: set[asyncio.Task[Any]] = set()
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "", name="chatcal")
         self.app.event("message")(self.on_message)
         self.app.action(re.compile(f"^{ACTION_PREFIX}"))(self.on_choice)
@@ -156,8 +158,25 @@ class SlackBot:
         opened = await self.client.conversations_open(users=user)
         return str(opened["channel"]["id"])
 
+    async def drain(self) -> None:
+        """Wait for the turns still running after their acks: what Slack was told is done gets done.
+
+        Called at shutdown before the database closes, so no turn loses its connection mid-write.
+        """
+        while self._turns:
+            await asyncio.gather(*self._turns, return_exceptions=True)
+
     async def turn(self, channel: str, user: str, kind: Kind, text: str, argument: str = "") -> None:
         """One turn of the flow (in a worker thread: it is synchronous database work), then its replies."""
+        listener = asyncio.current_task()
+        assert listener is not None  # Bolt runs every listener as a task
+        self._turns.add(listener)
+        try:
+            await self._turn(channel, user, kind, text, argument)
+        finally:
+            self._turns.discard(listener)
+
+    async def _turn(self, channel: str, user: str, kind: Kind, text: str, argument: str) -> None:
         who = await self.profiles.who(user)
         incoming = Incoming(CHANNEL, channel, who, kind, text, argument)
         try:

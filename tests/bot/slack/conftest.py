@@ -4,7 +4,8 @@ The app is built here from ``SlackBot`` and a flow made like ``tests/bot/channel
 these tests exercise the adapter alone; the composition root wires the same router into the real app.
 """
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -47,7 +48,13 @@ def slack(db: Database, api: SlackApi) -> Iterator[Workspace]:
     """
     chat = flow(db)
     bot = SlackBot(BOT_TOKEN, SIGNING_SECRET, lambda: chat, api.base_url)
-    app = FastAPI()
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        yield
+        await bot.drain()  # as the composition root does: no turn outlives the database
+
+    app = FastAPI(lifespan=lifespan)
     app.include_router(bot.router())
     with TestClient(app) as client:
         yield Workspace(SlackPerson(client, api, PERSON), api, bot, client, db)
