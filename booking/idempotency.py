@@ -1,6 +1,7 @@
-"""``Idempotency-Key`` handling: a retried request gets the first answer, never a second booking.
+"""Retries done once: ``Idempotency-Key`` requests and redelivered inbound webhooks.
 
-The key row is inserted first in the same write transaction as the work. A concurrent request with
+A request retried with its ``Idempotency-Key`` gets the first answer, never a second booking. The key
+row is inserted first in the same write transaction as the work. A concurrent request with
 the same key blocks on that row (PostgreSQL) or on the write lock (SQLite) and then finds the stored
 answer; a request that failed rolled its key back, so its retry is evaluated afresh.
 """
@@ -15,7 +16,7 @@ from sqlmodel import Session
 
 from booking.db import Database
 from booking.errors import Conflict, InvalidRequest
-from booking.models import IdempotencyKey
+from booking.models import IdempotencyKey, ProcessedWebhook
 
 Answer = tuple[int, dict[str, Any]]
 
@@ -54,3 +55,17 @@ def run_once(db: Database, key: str, fingerprint: str, work: Callable[[Session],
             if stored is None:
                 raise
             return _replay(stored, fingerprint)
+
+
+def first_delivery(db: Database, provider: str, event_id: str) -> bool:
+    """Record a webhook delivery by its provider's event id; False if it was recorded before.
+
+    Providers redeliver when an answer was slow or lost (Slack after 3 s, Telegram until a 200);
+    the unique row, not process memory, decides, so a restart or a second worker can't redo one.
+    """
+    try:
+        with db.transaction(write=True) as session:
+            session.add(ProcessedWebhook(provider=provider, event_id=event_id))
+    except IntegrityError:
+        return False
+    return True

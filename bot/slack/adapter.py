@@ -13,7 +13,6 @@ so nobody books in front of a whole channel.
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -25,6 +24,7 @@ from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.errors import SlackApiError
 
+from booking.idempotency import first_delivery
 from bot.flow.conversation import ChatFlow
 from bot.flow.messages import Incoming, Kind, Reply
 from bot.slack.blocks import ACTION_PREFIX, answered, plain_text
@@ -35,27 +35,8 @@ log = logging.getLogger("chatcal.slack")
 
 CHANNEL = "slack"
 EVENTS_PATH = "/slack/events"
-REMEMBERED_EVENTS = 1000
 _MENTION = re.compile(r"^\s*<@[A-Z0-9]+>")
 SORRY = Reply("Sorry, something went wrong on my side. Please try that again.")
-
-
-class RecentEvents:
-    """Event ids seen lately, so a delivery Slack retries (we were slow or the ack got lost) runs once."""
-
-    def __init__(self, size: int = REMEMBERED_EVENTS) -> None:
-        self.size = size
-        self._seen: OrderedDict[str, None] = OrderedDict()
-
-    def first_time(self, event_id: str | None) -> bool:
-        if not event_id:
-            return True
-        if event_id in self._seen:
-            return False
-        self._seen[event_id] = None
-        if len(self._seen) > self.size:
-            self._seen.popitem(last=False)
-        return True
 
 
 class SlackBot:
@@ -76,7 +57,6 @@ class SlackBot:
         self.chat = chat
         self.client = web_client(bot_token, api_base_url)
         self.profiles = Profiles(self.client)
-        self.recent = RecentEvents()
         self._turns: set[asyncio.Task[Any]] = set()
         self.app = AsyncApp(client=self.client, signing_secret=signing_secret or "", name="chatcal")
         self.app.event("message")(self.on_message)
@@ -112,7 +92,7 @@ class SlackBot:
         if event.get("channel_type") != "im" or event.get("subtype") or event.get("bot_id"):
             return
         user, channel = event.get("user"), event.get("channel")
-        if not user or not channel or not self.recent.first_time(body.get("event_id")):
+        if not user or not channel or not await self._first_delivery(body):
             return
         await self.turn(channel, user, Kind.TEXT, plain_text(str(event.get("text", ""))))
 
@@ -148,10 +128,26 @@ class SlackBot:
     async def on_mention(self, event: dict[str, Any], body: dict[str, Any]) -> None:
         """``@chatcal …`` in a channel: answered in the DM, like ``/book``."""
         user = event.get("user")
-        if not user or event.get("bot_id") or not self.recent.first_time(body.get("event_id")):
+        if not user or event.get("bot_id") or not await self._first_delivery(body):
             return
         said = _MENTION.sub("", str(event.get("text", "")), count=1)
         await self.turn(await self.direct_channel(user), user, Kind.TEXT, plain_text(said).strip())
+
+    async def _first_delivery(self, body: dict[str, Any]) -> bool:
+        """False for an event Slack delivers again (it retries when an answer is slow or lost).
+
+        When the record can't be made the event counts as new: the turn then meets the same trouble
+        and apologises, which beats silently dropping a message.
+        """
+        event_id = body.get("event_id")
+        if not event_id:
+            return True
+        key = f"{body.get('team_id', '')}:{event_id}"
+        try:
+            return await anyio.to_thread.run_sync(first_delivery, self.chat().deps.db, CHANNEL, key)
+        except Exception:
+            log.exception("could not record Slack event %s; handling it as new", key)
+            return True
 
     async def direct_channel(self, user: str) -> str:
         """The bot's DM with ``user`` (``conversations.open`` returns the existing one)."""

@@ -27,13 +27,12 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import anyio.to_thread
-from sqlalchemy.exc import IntegrityError
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.error import TelegramError
 from telegram.ext import ApplicationBuilder, ContextTypes, TypeHandler
 
 from booking.db import Database
-from booking.models import ProcessedWebhook
+from booking.idempotency import first_delivery
 from bot.flow.conversation import ChatFlow
 from bot.flow.messages import Incoming, Reply
 from bot.telegram import render, updates
@@ -181,12 +180,7 @@ class TelegramFront:
     def _claim(self, update_id: int) -> bool:
         """Record the update as handled; False if it already was (bot id + update id is unique)."""
         bot_id = self.config.token.partition(":")[0]
-        try:
-            with self.db.transaction(write=True) as session:
-                session.add(ProcessedWebhook(provider="telegram", event_id=f"{bot_id}:{update_id}"))
-        except IntegrityError:
-            return False
-        return True
+        return first_delivery(self.db, "telegram", f"{bot_id}:{update_id}")
 
     async def _on_update(self, update: Update, _: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query is not None:

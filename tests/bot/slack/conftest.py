@@ -5,7 +5,7 @@ these tests exercise the adapter alone; the composition root wires the same rout
 """
 
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -39,9 +39,9 @@ def api() -> Iterator[SlackApi]:
         yield running
 
 
-@pytest.fixture
-def slack(db: Database, api: SlackApi) -> Iterator[Workspace]:
-    """Bo Li (Asia/Kolkata in their Slack profile) and the bot, served over HTTP by ``TestClient``.
+@contextmanager
+def served(db: Database, api: SlackApi) -> Iterator[Workspace]:
+    """A bot process: ``SlackBot`` on ``db`` in a FastAPI app, until the block ends (its shutdown).
 
     ``TestClient`` is entered as a context manager so its event loop keeps running between
     requests: the listeners' work after ``ack()`` continues there as it would under uvicorn.
@@ -58,3 +58,10 @@ def slack(db: Database, api: SlackApi) -> Iterator[Workspace]:
     app.include_router(bot.router())
     with TestClient(app) as client:
         yield Workspace(SlackPerson(client, api, PERSON), api, bot, client, db)
+
+
+@pytest.fixture
+def slack(db: Database, api: SlackApi) -> Iterator[Workspace]:
+    """Bo Li (Asia/Kolkata in their Slack profile) and the bot, served over HTTP by ``TestClient``."""
+    with served(db, api) as workspace:
+        yield workspace

@@ -13,7 +13,7 @@ from booking.models import Booking, Conversation
 from bot.flow.conversation import ChatFlow
 from bot.slack.adapter import SlackBot
 from tests.booking.factory import setup
-from tests.bot.slack.conftest import NAME, PERSON, ZONE, Workspace
+from tests.bot.slack.conftest import NAME, PERSON, ZONE, Workspace, served
 from tests.bot.slack.workspace import SIGNING_SECRET, SlackPerson, buttons, im_message
 from tests.standins.slack_api import BOT_TOKEN, SlackApi
 from tests.standins.slack_methods import BOT_USER, dm_channel
@@ -136,6 +136,22 @@ def test_a_retried_delivery_runs_once(slack: Workspace) -> None:
     bo.say("hello")
     bo.api.wait_for(lambda api: len(api.calls_of("chat.postMessage")) == 2, "two answers")
     with slack.db.transaction() as session:
+        [conversation] = session.exec(select(Conversation)).all()
+        assert conversation.version == 2
+
+
+def test_a_delivery_retried_after_a_restart_still_runs_once(db: Database, api: SlackApi) -> None:
+    """Retries are remembered in ``processed_webhooks``, not in the process that saw the first one."""
+    setup(db)
+    event = im_message(PERSON, "hi")
+    with served(db, api) as first:
+        first.person.event(event, event_id="Ev0BEFORE")
+        api.wait_for(lambda api: len(api.calls_of("chat.postMessage")) == 1, "the first answer")
+    with served(db, api) as restarted:
+        restarted.person.event(event, event_id="Ev0BEFORE", **{"X-Slack-Retry-Num": "1"})
+        restarted.person.say("hello")
+        api.wait_for(lambda api: len(api.calls_of("chat.postMessage")) == 2, "the answer to hello")
+    with db.transaction() as session:
         [conversation] = session.exec(select(Conversation)).all()
         assert conversation.version == 2
 
