@@ -5,6 +5,7 @@ migrates the database and builds the runtime the routes use.
 """
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
@@ -58,6 +59,16 @@ def _notifier(settings: Settings) -> HostNotifier:
     if settings.slack_bot_token is None:
         return LogNotifier()
     return SlackNotifier(settings.slack_bot_token.get_secret_value(), settings.slack_api_base_url)
+
+
+def freeze_startup_heap() -> None:
+    """Exempt everything built at start-up (modules, routes, SDK clients) from garbage collection.
+
+    Those objects live as long as the process, yet every full collection walked all of them again:
+    pauses of tens of milliseconds in the middle of a chat turn, the slowest replies of all.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def build_runtime(settings: Settings) -> Runtime:
@@ -137,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if slack is not None and settings.slack_app_token is not None:
                 token = settings.slack_app_token.get_secret_value()
                 await stack.enter_async_context(slack.socket_mode(token))
+            freeze_startup_heap()
             yield
             if slack is not None:
                 await slack.drain()

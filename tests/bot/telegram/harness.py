@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from api import problems
 from bot.telegram import webhook
 from bot.telegram.front import telegram_running
-from chatcal.app import build_runtime, chat_flow, telegram_settings
+from chatcal.app import build_runtime, chat_flow, freeze_startup_heap, telegram_settings
 from chatcal.settings import Settings
 from tests.standins.telegram_methods import TOKEN
 
@@ -50,6 +50,7 @@ def telegram_app(settings: Settings, clock: Callable[[], datetime]) -> FastAPI:
         app.state.chat = chat_flow(runtime)
         async with telegram_running(telegram_settings(settings, runtime.secret), app.state.chat) as front:
             app.state.telegram = front
+            freeze_startup_heap()
             yield
         runtime.db.engine.dispose()
 
