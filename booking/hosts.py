@@ -8,18 +8,18 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlmodel import Session, col, select
 
 from booking import repository
 from booking.errors import Conflict, InvalidRequest, NotFound
 from booking.models import ApiKey, Host, Team, TeamMember
-from booking.schemas import Slug, TimeZoneName
+from booking.schemas import Slug, Strict, TimeZoneName
 
 KEY_PREFIX = "cc_"
 
 
-class HostIn(BaseModel):
+class HostIn(Strict):
     """A new host."""
 
     slug: Slug

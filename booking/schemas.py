@@ -9,7 +9,15 @@ from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from engine import LimitKind, LimitUnit
 
@@ -49,10 +57,29 @@ MAX_ID = 2**31 - 1
 RowRef = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
+def _without_nul(value: Any) -> Any:
+    """Refuse U+0000 anywhere in a value: PostgreSQL text and JSON can't store it, nobody types it."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("text must not contain the NUL character (U+0000)")
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _without_nul(key)
+            _without_nul(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _without_nul(item)
+    return value
+
+
 class Strict(BaseModel):
-    """Base for inputs: unknown fields are rejected."""
+    """Base for inputs: unknown fields are rejected, and so is text no database column can hold."""
 
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        return _without_nul(value)
 
 
 class TimeRangeIn(Strict):

@@ -38,6 +38,11 @@ class Incoming:
     text: str
     argument: str = ""
 
+    def __post_init__(self) -> None:
+        # No channel should deliver NUL, and no database column can store it: drop it at the door.
+        object.__setattr__(self, "text", self.text.replace("\x00", ""))
+        object.__setattr__(self, "argument", self.argument.replace("\x00", ""))
+
     @property
     def key(self) -> tuple[str, str, str]:
         """Which conversation this belongs to."""

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from pydantic import BaseModel, Field
 
+from booking.schemas import Strict
 from bot.flow.conversation import ChatFlow
 from bot.flow.messages import Incoming, Kind, Reply, Who
 
@@ -21,10 +22,8 @@ PAGE = files("bot.web").joinpath("chat.html").read_text(encoding="utf-8")
 ChatId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{16,64}$")]
 
 
-class WebMessage(BaseModel):
+class WebMessage(Strict):
     """What the page sends: a typed message, a pressed button or a command."""
-
-    model_config = {"extra": "forbid"}
 
     chat_id: ChatId
     kind: Kind

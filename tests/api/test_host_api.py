@@ -54,6 +54,19 @@ def test_schedule_crud(client: TestClient, db: Database) -> None:
     assert client.get(f"/v1/schedules/{schedule_id}", headers=ana).status_code == 404
 
 
+def test_text_no_column_can_store_is_a_422_not_a_500(client: TestClient, db: Database) -> None:
+    """Found by Schemathesis: PostgreSQL refuses U+0000 in text, which became a server error."""
+    ana, _ = two_hosts(db)
+    for body in (
+        {**EVENT, "location_value": "room\u0000 1"},
+        {**EVENT, "questions": [{"key": "why", "label": "Why?", "type": "choice", "options": ["a\u0000"]}]},
+    ):
+        refused = client.post("/v1/event-types", json=body, headers=ana)
+        assert refused.status_code == 422, refused.text
+        assert "NUL" in refused.text
+    assert client.get("/v1/event-types", headers=ana).json() == []
+
+
 def test_event_type_crud_and_validation(client: TestClient, db: Database) -> None:
     ana, _ = two_hosts(db)
     created = client.post("/v1/event-types", json=EVENT, headers=ana).json()

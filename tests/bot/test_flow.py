@@ -71,6 +71,23 @@ def test_a_whole_booking(db: Database) -> None:
     assert (stored.channel, stored.channel_user_id) == ("fake", "u1")
 
 
+def test_nul_characters_never_reach_the_database(db: Database) -> None:
+    """No channel should send U+0000 and PostgreSQL can't store it; the flow drops it on arrival."""
+    setup(db, questions=QUESTIONS)
+    chat = FakeChannel(flow(db))
+    chat.command("start", "ana/intro")
+    chat.say("berlin")
+    chat.press("yes")
+    chat.press(chat.slot_buttons()[0])
+    chat.say("Bo\x00 Li")
+    chat.say("bo@example.com")
+    chat.say("Pri\x00cing")
+    chat.say("3")
+    chat.press("confirm")
+    [stored] = bookings(db)
+    assert (stored.attendee_name, stored.answers["topic"]) == ("Bo Li", "Pricing")
+
+
 def test_bad_answers_are_reasked_with_help(db: Database) -> None:
     setup(db, questions=QUESTIONS)
     chat = FakeChannel(flow(db))

@@ -49,6 +49,7 @@ def test_bad_messages_are_422(client: TestClient) -> None:
         {"chat_id": CHAT, "kind": "shout", "text": "hi"},
         {"chat_id": CHAT, "kind": "text", "text": "x" * 2001},
         {"chat_id": CHAT, "kind": "text", "text": "hi", "admin": True},
+        {"chat_id": CHAT, "kind": "text", "text": "h\u0000i"},
     ]
     for body in bad:
         assert client.post("/chat/messages", json=body).status_code == 422
