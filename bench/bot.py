@@ -41,10 +41,10 @@ import uvicorn
 
 from booking.db import Database, make_engine
 from bot.telegram.webhook import SECRET_HEADER
-from chatcal.app import freeze_startup_heap
+from chatcal.app import create_app, freeze_startup_heap
 from chatcal.migrate import upgrade
 from tests.booking.factory import NOW, add_event_type, add_host
-from tests.bot.telegram.harness import PUBLIC_URL, WEBHOOK_SECRET, settings_for, telegram_app
+from tests.bot.telegram.harness import PUBLIC_URL, WEBHOOK_SECRET, settings_for
 from tests.bot.telegram.person import TelegramPerson
 from tests.databases import ADMIN_URL, postgres_available, postgres_database
 from tests.standins.telegram_api import TelegramApi, telegram_api
@@ -85,7 +85,7 @@ def database(kind: str) -> Iterator[str]:
 def serve(fd: int, url: str, api_base_url: str, data_dir: str) -> None:
     """The child process: the app under uvicorn on the socket the parent bound and passed down."""
     settings = settings_for(url, Path(data_dir), api_base_url, PUBLIC_URL)
-    server = uvicorn.Server(uvicorn.Config(telegram_app(settings, lambda: NOW), log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, clock=lambda: NOW), log_level="warning"))
     server.run(sockets=[socket.socket(fileno=fd)])
 
 

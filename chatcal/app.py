@@ -9,6 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
+from datetime import datetime
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -19,6 +20,7 @@ from api import host_routes, problems, public_routes
 from api.deps import rate_limited
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.runtime import Runtime
+from booking.columns import utcnow
 from booking.db import Database, make_engine
 from bot.flow.conversation import ChatFlow
 from bot.flow.turn import FlowDeps
@@ -71,7 +73,7 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def build_runtime(settings: Settings) -> Runtime:
+def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Runtime:
     """Everything the routes need, migrated and ready (this is where connections start)."""
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(make_engine(settings.effective_database_url, settings.db_pool_size))
@@ -91,6 +93,7 @@ def build_runtime(settings: Settings) -> Runtime:
         video=JitsiRooms(settings.jitsi_base_url),
         limiter=_limiter(settings),
         public_url=settings.base_url,
+        clock=clock,
     )
 
 
@@ -124,8 +127,11 @@ def slack_bot(settings: Settings, chat: Callable[[], ChatFlow]) -> SlackBot | No
     )
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
-    """Build the app for ``settings`` (read from the environment when omitted)."""
+def create_app(settings: Settings | None = None, clock: Callable[[], datetime] = utcnow) -> FastAPI:
+    """Build the app for ``settings`` (read from the environment when omitted).
+
+    ``clock`` is what every part reads as now: tests pin it so offered slots never drift into the past.
+    """
     settings = settings or Settings()
     slack: SlackBot | None = None
 
@@ -136,7 +142,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Sync handlers run on as many threads as there are pooled connections: more threads would only
         # queue for a connection (or open throwaway ones) and fight over the GIL.
         to_thread.current_default_thread_limiter().total_tokens = settings.db_pool_size
-        runtime = build_runtime(settings)
+        runtime = build_runtime(settings, clock)
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
         stop_jobs = asyncio.Event()

@@ -71,7 +71,5 @@ def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
         skip_migrations=True,
         rate_limit_per_minute=1000,
     )
-    with TestClient(create_app(settings)) as test_client:
-        test_client.app.state.runtime.clock = lambda: NOW  # type: ignore[attr-defined]
-        test_client.app.state.chat.deps.clock = lambda: NOW  # type: ignore[attr-defined]
+    with TestClient(create_app(settings, clock=lambda: NOW)) as test_client:
         yield test_client
