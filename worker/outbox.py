@@ -8,6 +8,7 @@ write lock that bookings need.
 import logging
 from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, or_, select
 
 from booking.db import Database
@@ -73,24 +74,35 @@ def notices(session: Session, event: OutboxEvent) -> list[HostNotice]:
     ]
 
 
-def deliver(db: Database, notifier: HostNotifier, event_id: int, now: datetime) -> bool:
-    """Send one claimed event's notices and mark it delivered; False (kept for a retry) on failure."""
+def deliver(db: Database, notifier: HostNotifier, ids: list[int], now: datetime) -> int:
+    """Send claimed events' notices and mark the sent ones done; a failed one keeps its lease for a retry.
+
+    One read and one write per batch rather than per event: a burst of bookings costs its dispatcher
+    two transactions. A crash between sending and marking re-sends that batch's notices after the lease
+    (delivery is at least once either way).
+    """
     with db.transaction() as session:
-        event = session.get_one(OutboxEvent, event_id)
-        pending = notices(session, event)
+        pending = {event_id: notices(session, session.get_one(OutboxEvent, event_id)) for event_id in ids}
+    sent = [event_id for event_id, batch in pending.items() if _send(notifier, event_id, batch)]
+    if sent:
+        with db.transaction(write=True) as session:
+            session.execute(
+                update(OutboxEvent).where(col(OutboxEvent.id).in_(sent)).values(dispatched_at=now)
+            )
+    return len(sent)
+
+
+def _send(notifier: HostNotifier, event_id: int, batch: list[HostNotice]) -> bool:
     try:
-        for notice in pending:
+        for notice in batch:
             notifier.notify(notice)
     except Exception:
         log.exception("outbox event %s not delivered; it will be retried", event_id)
         return False
-    with db.transaction(write=True) as session:
-        event = session.get_one(OutboxEvent, event_id)
-        event.dispatched_at = now
-        session.add(event)
     return True
 
 
 def dispatch(db: Database, notifier: HostNotifier, now: datetime) -> int:
     """One round: claim and deliver a batch; returns how many were delivered."""
-    return sum(deliver(db, notifier, event_id, now) for event_id in claim(db, now))
+    claimed = claim(db, now)
+    return deliver(db, notifier, claimed, now) if claimed else 0
