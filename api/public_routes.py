@@ -4,12 +4,13 @@ Event types and slots by public path, booking with intake answers (``Idempotency
 and view / cancel / reschedule / calendar invite through a signed manage token. All rate limited.
 """
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
 import orjson
 from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel
 from sqlmodel import Session
 
@@ -17,10 +18,11 @@ from api.deps import RuntimeDep, rate_limited
 from api.runtime import Runtime
 from booking import repository, service
 from booking.calendar import slot_query
-from booking.errors import InvalidRequest, NotFound
+from booking.errors import Conflict, InvalidRequest, NotFound, ProviderFailed
 from booking.idempotency import request_hash, run_once
 from booking.links import manage_token, verify_manage_token
 from booking.models import Booking, EventType, Host
+from booking.models.bookings import BookingStatus
 from booking.schemas import (
     BookingIn,
     BookingOut,
@@ -34,6 +36,7 @@ from booking.schemas import (
 )
 from booking.views import booking_out, calendar_invite
 from engine import find_slots
+from integrations.payments import Checkout, PaymentUnavailable
 
 router = APIRouter(prefix="/v1", tags=["public"], dependencies=[Depends(rate_limited)])
 MAX_SLOT_WINDOW = timedelta(days=93)
@@ -45,11 +48,7 @@ class ManagedBooking(BaseModel):
     booking: BookingOut
     manage_token: str
     manage_url: str
-
-
-def _utc(moment: datetime) -> str:
-    """An aware UTC datetime as the API writes it everywhere: ISO 8601 with ``Z``."""
-    return moment.isoformat().replace("+00:00", "Z")
+    pay_url: str | None = None  # while the booking is held for payment
 
 
 def _event_type(session: Session, owner: str, slug: str) -> EventType:
@@ -62,7 +61,10 @@ def _event_type(session: Session, owner: str, slug: str) -> EventType:
 def _managed(session: Session, rt: Runtime, booking: Booking) -> ManagedBooking:
     token = manage_token(rt.secret, booking.uid)
     return ManagedBooking(
-        booking=booking_out(session, booking), manage_token=token, manage_url=rt.manage_url(token)
+        booking=booking_out(session, booking),
+        manage_token=token,
+        manage_url=rt.manage_url(token),
+        pay_url=rt.pay_url(token) if booking.status is BookingStatus.HELD else None,
     )
 
 
@@ -167,6 +169,33 @@ def reschedule_booking(token: str, request: RescheduleIn, rt: RuntimeDep) -> Man
         booking = _current(session, rt, token)
         moved = service.reschedule(session, booking, request.start, rt.clock(), request.reason)
         return _managed(session, rt, moved)
+
+
+@router.get("/manage/{token}/pay", status_code=303, response_class=RedirectResponse)
+def pay_booking(token: str, rt: RuntimeDep) -> RedirectResponse:
+    """To the payment provider's checkout page for a booking held until it is paid."""
+    with rt.db.transaction() as session:
+        booking = _current(session, rt, token)
+        if booking.status is not BookingStatus.HELD:
+            raise Conflict(f"This booking is {booking.status.value}; there is nothing to pay.")
+        provider = rt.payments.get(booking.payment_provider or "")
+        if provider is None:
+            raise Conflict(
+                f"Payments by {booking.payment_provider} are not set up here; please ask the host."
+            )
+        event_type = session.get_one(EventType, booking.event_type_id)
+        checkout = Checkout(
+            reference=booking.uid,
+            title=f"{event_type.title}, {booking.start:%Y-%m-%d %H:%M} UTC",
+            amount=booking.price,
+            currency=booking.currency,
+            email=booking.attendee_email,
+            return_url=rt.manage_url(token),
+        )
+    try:
+        return RedirectResponse(provider.checkout_url(checkout), status_code=303)
+    except PaymentUnavailable as exc:
+        raise ProviderFailed(f"The payment page could not be opened ({exc}); please try again.") from exc
 
 
 class IcsResponse(Response):

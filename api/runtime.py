@@ -1,6 +1,6 @@
 """What request handlers need, built once by the composition root and kept on ``app.state``."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -9,6 +9,7 @@ from fastapi import Request
 from api.ratelimit import RateLimiter
 from booking.columns import utcnow
 from booking.db import Database
+from integrations.payments import PaymentLinks
 from integrations.video import VideoRooms
 
 
@@ -22,10 +23,15 @@ class Runtime:
     limiter: RateLimiter
     public_url: str
     clock: Callable[[], datetime] = field(default=utcnow)
+    payments: Mapping[str, PaymentLinks] = field(default_factory=dict)  # by event types' provider name
 
     def manage_url(self, token: str) -> str:
         """The link an invitee follows to view, cancel or reschedule."""
         return f"{self.public_url.rstrip('/')}/v1/manage/{token}"
+
+    def pay_url(self, token: str) -> str:
+        """The link that sends an invitee to the checkout page of their held booking."""
+        return f"{self.manage_url(token)}/pay"
 
 
 async def runtime(request: Request) -> Runtime:

@@ -41,3 +41,10 @@ class SlotTaken(Conflict):
 
     def __init__(self, message: str = "That time was just taken; please pick another slot.") -> None:
         super().__init__(message)
+
+
+class ProviderFailed(DomainError):
+    """A provider chatcal relies on (a payment provider) refused or could not be reached."""
+
+    status_code = 502
+    title = "Provider failed"

@@ -57,15 +57,25 @@ def run_once(db: Database, key: str, fingerprint: str, work: Callable[[Session],
             return _replay(stored, fingerprint)
 
 
-def first_delivery(db: Database, provider: str, event_id: str) -> bool:
-    """Record a webhook delivery by its provider's event id; False if it was recorded before.
+def record_delivery(session: Session, provider: str, event_id: str) -> bool:
+    """Record a webhook delivery in ``session``'s transaction; False if it was recorded before.
 
-    Providers redeliver when an answer was slow or lost (Slack after 3 s, Telegram until a 200);
-    the unique row, not process memory, decides, so a restart or a second worker can't redo one.
+    Recorded with the work it causes, a delivery that fails midway is rolled back with its record,
+    so the provider's retry does the work instead of being skipped.
     """
     try:
-        with db.transaction(write=True) as session:
+        with session.begin_nested():
             session.add(ProcessedWebhook(provider=provider, event_id=event_id))
     except IntegrityError:
         return False
     return True
+
+
+def first_delivery(db: Database, provider: str, event_id: str) -> bool:
+    """Record a webhook delivery by its provider's event id on its own; False if it was recorded before.
+
+    Providers redeliver when an answer was slow or lost (Slack after 3 s, Telegram until a 200);
+    the unique row, not process memory, decides, so a restart or a second worker can't redo one.
+    """
+    with db.transaction(write=True) as session:
+        return record_delivery(session, provider, event_id)

@@ -20,6 +20,7 @@ from api import host_routes, problems, public_routes
 from api.deps import rate_limited
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.runtime import Runtime
+from api.stripe_webhook import stripe_router
 from booking.columns import utcnow
 from booking.db import Database, make_engine
 from bot.flow.conversation import ChatFlow
@@ -34,6 +35,7 @@ from chatcal.migrate import upgrade
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
 from integrations.messaging import HostNotifier, LogNotifier, SlackNotifier
+from integrations.payments import PaymentLinks, StripeCheckout
 from integrations.video import JitsiRooms
 from worker.in_process import run_outbox
 
@@ -94,7 +96,18 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
         limiter=_limiter(settings),
         public_url=settings.base_url,
         clock=clock,
+        payments=_payments(settings),
     )
+
+
+def _payments(settings: Settings) -> dict[str, PaymentLinks]:
+    """The checkout providers with credentials, by the name event types use."""
+    providers: dict[str, PaymentLinks] = {}
+    if settings.stripe_api_key is not None:
+        providers["stripe"] = StripeCheckout(
+            settings.stripe_api_key.get_secret_value(), settings.stripe_api_base
+        )
+    return providers
 
 
 def chat_flow(runtime: Runtime) -> ChatFlow:
@@ -174,6 +187,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(host_routes.router)
     app.include_router(web_routes.router, dependencies=[Depends(rate_limited)])
     app.include_router(telegram_webhook.router)
+    if settings.stripe_webhook_secret is not None:
+        app.include_router(stripe_router(settings.stripe_webhook_secret.get_secret_value()))
     slack = slack_bot(settings, lambda: app.state.chat)
     if slack is not None and slack.signing_secret:
         app.include_router(slack.router())

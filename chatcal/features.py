@@ -56,4 +56,15 @@ def feature_report(settings: Settings) -> list[Feature]:
             + ("" if s.slack_signing_secret else " (set SLACK_SIGNING_SECRET for /slack/events)"),
             "off (host notices go to the log); set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET",
         ),
+        _switch(
+            "stripe",
+            s.stripe_api_key is not None,
+            "Checkout for paid event types"
+            + (
+                ", payments confirmed at /webhooks/stripe"
+                if s.stripe_webhook_secret
+                else " (set STRIPE_WEBHOOK_SECRET: without it payments are never confirmed)"
+            ),
+            "off; set STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET to take payments with Stripe",
+        ),
     ]

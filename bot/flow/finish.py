@@ -98,7 +98,8 @@ def confirmation(turn: Turn, booking: Booking) -> Reply:
     lines = [f"Booked: {event_type.title}, {when}."]
     if booking.status is BookingStatus.HELD and booking.hold_expires_at:
         held = local(booking.hold_expires_at, booking.attendee_time_zone)
-        lines.append(f"Your time is held until {held} while payment completes.")
+        price = money(booking.price, booking.currency)
+        lines.append(f"Your time is held until {held}: pay {price} by then to keep it (Pay now below).")
     elif booking.status is BookingStatus.PENDING:
         lines = [f"Requested: {event_type.title}, {when}. The host will confirm it."]
     if booking.location:
@@ -107,6 +108,8 @@ def confirmation(turn: Turn, booking: Booking) -> Reply:
     links = [Link("Manage booking", manage)]
     if booking.location and booking.location.startswith("http"):
         links.insert(0, Link("Join the call", booking.location))
+    if booking.status is BookingStatus.HELD:
+        links.insert(0, Link("Pay now", turn.pay_url(booking.uid)))
     invite = Attachment(
         f"{booking.uid}.ics", "text/calendar", calendar_invite(turn.session, booking, manage).encode()
     )

@@ -54,3 +54,7 @@ class Turn:
     def manage_url(self, uid: str) -> str:
         """The signed link that manages booking ``uid`` on the web."""
         return f"{self.deps.public_url.rstrip('/')}/v1/manage/{manage_token(self.deps.secret, uid)}"
+
+    def pay_url(self, uid: str) -> str:
+        """The signed link to the checkout page of held booking ``uid``."""
+        return f"{self.manage_url(uid)}/pay"

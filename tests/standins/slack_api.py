@@ -21,11 +21,11 @@ from typing import TypeVar
 
 from aiohttp import WSMsgType, web
 
+from tests.standins.serving import WAIT_S, serving
 from tests.standins.slack_methods import APP, TEAM, Json, answer, error, ok
 
 BOT_TOKEN = "xoxb-standin-bot-token"
 APP_TOKEN = "xapp-standin-app-token"
-WAIT_S = 10.0
 T = TypeVar("T")
 
 
@@ -210,28 +210,6 @@ def slack_api() -> Iterator[SlackApi]:
     app.router.add_post("/upload/v1/{file_id}", _upload)
     app.router.add_get("/link/", _socket)
     app.on_shutdown.append(_close_sockets)
-    runner = web.AppRunner(app)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    stop = asyncio.Event()  # bound to ``loop`` on first use, inside it
-
-    async def serve() -> None:
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-        api.base_url, api.loop = f"http://127.0.0.1:{port}/api/", loop
-        ready.set()
-        await stop.wait()
-        await runner.cleanup()
-
-    thread = threading.Thread(target=loop.run_until_complete, args=(serve(),), name="slack-standin")
-    thread.start()
-    assert ready.wait(WAIT_S), "the Slack stand-in did not start"
-    try:
+    with serving(app, "Slack stand-in") as (origin, loop):
+        api.base_url, api.loop = f"{origin}/api/", loop
         yield api
-    finally:
-        loop.call_soon_threadsafe(stop.set)
-        thread.join(WAIT_S)
-        assert not thread.is_alive(), "the Slack stand-in did not stop"
-        loop.close()

@@ -16,7 +16,7 @@ from booking.models import Conversation
 from tests.booking.factory import setup
 from tests.bot.slack.conftest import PERSON, Workspace
 from tests.bot.slack.workspace import SIGNING_SECRET, event_callback, im_message, signature, slash_command
-from tests.standins.slack_api import WAIT_S
+from tests.standins.serving import WAIT_S
 
 FIVE_MINUTES_S = 5 * 60
 
