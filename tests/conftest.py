@@ -10,9 +10,9 @@ from fastapi.testclient import TestClient
 
 from booking.db import Database, make_engine
 from chatcal.app import create_app
-from chatcal.settings import Settings
 from tests import databases
 from tests.booking.factory import NOW
+from tests.settings import app_settings
 
 
 @pytest.hookimpl(wrapper=True)
@@ -63,13 +63,6 @@ def db(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """The app in-process on the test database, its clocks pinned to the factory's ``NOW``."""
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        secret_key="test-secret",
-        skip_migrations=True,
-        rate_limit_per_minute=1000,
-    )
+    settings = app_settings(database_url, tmp_path / "data")
     with TestClient(create_app(settings, clock=lambda: NOW)) as test_client:
         yield test_client

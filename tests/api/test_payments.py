@@ -16,9 +16,9 @@ from sqlmodel import col, select
 from booking.db import Database
 from booking.models import OutboxEvent
 from chatcal.app import create_app
-from chatcal.settings import Settings
 from tests.booking.factory import MONDAY_10, NOW, setup
 from tests.bot.channel import FakeChannel, flow
+from tests.settings import app_settings
 from tests.standins.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, signature_header, stripe_api
 
 PAID = {"price": 5000, "currency": "EUR", "payment_provider": "stripe"}
@@ -34,13 +34,9 @@ def stripe() -> Iterator[StripeApi]:
 @pytest.fixture
 def shop(database_url: str, tmp_path: Path, stripe: StripeApi) -> Iterator[TestClient]:
     """The app with Stripe configured against the stand-in, its clock at the factory's ``NOW``."""
-    settings = Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=tmp_path / "data",
-        secret_key="test-secret",
-        skip_migrations=True,
-        rate_limit_per_minute=1000,
+    settings = app_settings(
+        database_url,
+        tmp_path / "data",
         stripe_api_key=API_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
         stripe_api_base=stripe.base_url,
@@ -62,6 +58,15 @@ def checkout(client: TestClient, managed: dict[str, Any]) -> str:
     answer = client.get(managed["pay_url"], follow_redirects=False)
     assert answer.status_code == 303, answer.text
     return str(answer.headers["location"])
+
+
+def held_with_checkout(client: TestClient, db: Database, stripe: StripeApi) -> tuple[dict[str, Any], str]:
+    """A paid event type, a booking held for it, and the Checkout Session its pay link opened."""
+    setup(db, **PAID)
+    managed = book(client)
+    checkout(client, managed)
+    [session_id] = stripe.sessions
+    return managed, session_id
 
 
 def deliver(client: TestClient, body: bytes, signature: str | None) -> int:
@@ -96,10 +101,7 @@ def test_the_pay_link_opens_one_stripe_checkout_for_the_booking(
 def test_a_signed_payment_event_books_the_held_time_once(
     shop: TestClient, db: Database, stripe: StripeApi
 ) -> None:
-    setup(db, **PAID)
-    managed = book(shop)
-    checkout(shop, managed)
-    [session_id] = stripe.sessions
+    managed, session_id = held_with_checkout(shop, db, stripe)
     event = stripe.paid_event(session_id)
     assert deliver(shop, event, signature_header(event)) == 200
     assert status(shop, managed) == "accepted"
@@ -119,10 +121,7 @@ def checkout_refused(client: TestClient, managed: dict[str, Any]) -> int:
 def test_forged_stale_or_unsigned_events_change_nothing(
     shop: TestClient, db: Database, stripe: StripeApi
 ) -> None:
-    setup(db, **PAID)
-    managed = book(shop)
-    checkout(shop, managed)
-    [session_id] = stripe.sessions
+    managed, session_id = held_with_checkout(shop, db, stripe)
     event = stripe.paid_event(session_id)
     an_hour_ago = int(time.time()) - 3600
     assert deliver(shop, event, signature_header(event, secret="whsec_someone_else")) == 400
@@ -135,10 +134,7 @@ def test_forged_stale_or_unsigned_events_change_nothing(
 def test_events_that_are_not_payments_are_acknowledged_only(
     shop: TestClient, db: Database, stripe: StripeApi
 ) -> None:
-    setup(db, **PAID)
-    managed = book(shop)
-    checkout(shop, managed)
-    [session_id] = stripe.sessions
+    managed, session_id = held_with_checkout(shop, db, stripe)
     event = stripe.paid_event(session_id, kind="checkout.session.expired")
     assert deliver(shop, event, signature_header(event)) == 200
     assert status(shop, managed) == "held"
@@ -174,10 +170,7 @@ def test_a_provider_not_configured_here_is_explained(client: TestClient, db: Dat
 def test_the_chat_confirmation_of_a_paid_call_links_to_payment(db: Database) -> None:
     setup(db, **PAID)
     chat = FakeChannel(flow(db))
-    chat.command("start", "ana/intro")
-    chat.say("UTC")
-    chat.press("yes")
-    chat.press(chat.slot_buttons()[0])
+    chat.pick_first_slot()
     chat.say("Bo")
     chat.say("bo@example.com")
     chat.press("confirm")

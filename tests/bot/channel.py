@@ -47,5 +47,12 @@ class FakeChannel:
         """Values of the newest reply's buttons, in order."""
         return [choice.value for row in self.last.choices for choice in row]
 
+    def pick_first_slot(self, event: str = "ana/intro", zone: str = "UTC") -> None:
+        """Start booking ``event``, answer the zone question with ``zone``, take the first slot."""
+        self.command("start", event)
+        self.say(zone)
+        self.press("yes")
+        self.press(self.slot_buttons()[0])
+
     def slot_buttons(self) -> list[str]:
         return [value for value in self.buttons() if value.startswith("slot:")]

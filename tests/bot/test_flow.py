@@ -75,10 +75,7 @@ def test_nul_characters_never_reach_the_database(db: Database) -> None:
     """No channel should send U+0000 and PostgreSQL can't store it; the flow drops it on arrival."""
     setup(db, questions=QUESTIONS)
     chat = FakeChannel(flow(db))
-    chat.command("start", "ana/intro")
-    chat.say("berlin")
-    chat.press("yes")
-    chat.press(chat.slot_buttons()[0])
+    chat.pick_first_slot(zone="berlin")
     chat.say("Bo\x00 Li")
     chat.say("bo@example.com")
     chat.say("Pri\x00cing")

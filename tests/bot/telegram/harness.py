@@ -7,6 +7,7 @@ with its clock pinned (``create_app(settings, clock=…)``) so offered slots nev
 from pathlib import Path
 
 from chatcal.settings import Settings
+from tests.settings import app_settings
 from tests.standins.telegram_methods import TOKEN
 
 WEBHOOK_SECRET = "standin-webhook-secret_0123456789"
@@ -15,12 +16,9 @@ PUBLIC_URL = "https://chat.example.com"
 
 def settings_for(database_url: str, data_dir: Path, api_base_url: str, public_url: str | None) -> Settings:
     """Settings for one app: ``public_url`` set is webhook mode, None is polling."""
-    return Settings(
-        _env_file=None,
-        database_url=database_url,
-        data_dir=data_dir,
-        secret_key="test-secret",
-        skip_migrations=True,
+    return app_settings(
+        database_url,
+        data_dir,
         public_url=public_url,
         telegram_bot_token=TOKEN,
         telegram_webhook_secret=WEBHOOK_SECRET,
