@@ -3,11 +3,9 @@
 Stripe signs each delivery (``Stripe-Signature``: a timestamp and an HMAC-SHA256 of
 ``{timestamp}.{body}`` under the endpoint's signing secret). The SDK checks the signature and that the
 timestamp is under five minutes old, so a forged or replayed body is a 400 before anything is read.
-The event id is recorded in the same transaction as the payment, so a redelivery changes nothing and
-a delivery that failed midway is done again by Stripe's retry.
+What a paid checkout changes is ``booking.payments.settle``'s to decide, once per event id.
 """
 
-import logging
 from typing import Any
 
 import anyio.to_thread
@@ -15,11 +13,8 @@ import stripe
 from fastapi import APIRouter, HTTPException, Request, Response
 
 from api.runtime import Runtime
-from booking import repository, service
-from booking.errors import DomainError
-from booking.idempotency import record_delivery
+from booking.payments import settle
 
-log = logging.getLogger("chatcal.payments")
 WEBHOOK_PATH = "/webhooks/stripe"
 SIGNATURE_HEADER = "Stripe-Signature"
 PAID = {"checkout.session.completed", "checkout.session.async_payment_succeeded"}
@@ -48,18 +43,6 @@ def stripe_router(signing_secret: str) -> APIRouter:
 def _settle(rt: Runtime, event: stripe.Event) -> None:
     """Mark the booking of a paid checkout paid; anything else Stripe sends is acknowledged only."""
     checkout: dict[str, Any] = event.data.object.to_dict()
-    if event.type not in PAID or checkout.get("payment_status") != "paid":
-        return
-    uid = str(checkout.get("client_reference_id") or "")
-    try:
-        with rt.db.transaction(write=True) as session:
-            if not record_delivery(session, "stripe", event.id):
-                return
-            booking = repository.booking_by_uid(session, uid)
-            if booking is None:
-                log.error("stripe: payment %s names no booking %r; refund it", checkout.get("id"), uid)
-                return
-            service.mark_paid(session, booking, str(checkout.get("id")), rt.clock())
-    except DomainError as problem:  # paid too late for a time taken meanwhile, or for a cancelled booking
-        paid = checkout.get("id")
-        log.error("stripe: payment %s for booking %s can't be used (%s); refund it", paid, uid, problem)
+    if event.type in PAID and checkout.get("payment_status") == "paid":
+        uid = str(checkout.get("client_reference_id") or "")
+        settle(rt.db, rt.clock(), "stripe", event.id, uid, str(checkout.get("id")))

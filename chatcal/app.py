@@ -19,6 +19,7 @@ from redis.asyncio import Redis
 from api import host_routes, problems, public_routes
 from api.deps import rate_limited
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
+from api.razorpay_webhook import razorpay_router
 from api.runtime import Runtime
 from api.stripe_webhook import stripe_router
 from booking.columns import utcnow
@@ -35,7 +36,7 @@ from chatcal.migrate import upgrade
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
 from integrations.messaging import HostNotifier, LogNotifier, SlackNotifier
-from integrations.payments import PaymentLinks, StripeCheckout
+from integrations.payments import PaymentLinks, RazorpayLinks, StripeCheckout
 from integrations.video import JitsiRooms
 from worker.in_process import run_outbox
 
@@ -107,6 +108,9 @@ def _payments(settings: Settings) -> dict[str, PaymentLinks]:
         providers["stripe"] = StripeCheckout(
             settings.stripe_api_key.get_secret_value(), settings.stripe_api_base
         )
+    if settings.razorpay_key_id and settings.razorpay_key_secret is not None:
+        secret = settings.razorpay_key_secret.get_secret_value()
+        providers["razorpay"] = RazorpayLinks(settings.razorpay_key_id, secret, settings.razorpay_base_url)
     return providers
 
 
@@ -189,6 +193,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     app.include_router(telegram_webhook.router)
     if settings.stripe_webhook_secret is not None:
         app.include_router(stripe_router(settings.stripe_webhook_secret.get_secret_value()))
+    if settings.razorpay_webhook_secret is not None:
+        app.include_router(razorpay_router(settings.razorpay_webhook_secret.get_secret_value()))
     slack = slack_bot(settings, lambda: app.state.chat)
     if slack is not None and slack.signing_secret:
         app.include_router(slack.router())

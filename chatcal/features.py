@@ -67,4 +67,15 @@ def feature_report(settings: Settings) -> list[Feature]:
             ),
             "off; set STRIPE_API_KEY and STRIPE_WEBHOOK_SECRET to take payments with Stripe",
         ),
+        _switch(
+            "razorpay",
+            s.razorpay_key_id is not None and s.razorpay_key_secret is not None,
+            "Payment Links for paid event types"
+            + (
+                ", payments confirmed at /webhooks/razorpay"
+                if s.razorpay_webhook_secret
+                else " (set RAZORPAY_WEBHOOK_SECRET: without it payments are never confirmed)"
+            ),
+            "off; set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET for Razorpay",
+        ),
     ]

@@ -8,6 +8,7 @@ a booking or a chat turn, and a link sent in chat never goes stale before it is 
 from dataclasses import dataclass
 from typing import Protocol
 
+import razorpay
 import stripe
 from stripe.params.checkout import SessionCreateParams
 
@@ -79,3 +80,48 @@ class StripeCheckout:
         if not session.url:
             raise PaymentUnavailable("Stripe returned a checkout session without a page")
         return session.url
+
+
+RAZORPAY_REFUSALS = (
+    razorpay.errors.BadRequestError,
+    razorpay.errors.ServerError,
+    razorpay.errors.GatewayError,
+)
+
+
+class RazorpayLinks:
+    """Razorpay Payment Links (``POST /v1/payment_links``), through the official SDK.
+
+    Razorpay refuses a second link with the same ``reference_id``, so an open link for the booking is
+    looked up first and reused: a second click opens the same page.
+    """
+
+    def __init__(self, key_id: str, key_secret: str, base_url: str | None = None) -> None:
+        options = {"base_url": base_url.rstrip("/")} if base_url else {}
+        self.client = razorpay.Client(auth=(key_id, key_secret), **options)
+
+    def checkout_url(self, checkout: Checkout) -> str:
+        try:
+            found = self.client.payment_link.all({"reference_id": checkout.reference})
+            usable = [link for link in found.get("payment_links", []) if link.get("status") == "created"]
+            link = usable[0] if usable else self.client.payment_link.create(self._link(checkout))
+        except RAZORPAY_REFUSALS as exc:
+            raise PaymentUnavailable(f"Razorpay: {exc}") from exc
+        except OSError as exc:  # requests' connection errors
+            raise PaymentUnavailable(f"Razorpay could not be reached: {exc}") from exc
+        return str(link["short_url"])
+
+    @staticmethod
+    def _link(checkout: Checkout) -> dict[str, object]:
+        link: dict[str, object] = {
+            "amount": checkout.amount,
+            "currency": checkout.currency,
+            "reference_id": checkout.reference,
+            "description": checkout.title,
+            "notify": {"email": False, "sms": False},  # the chat already sent the link
+            "callback_url": checkout.return_url,
+            "callback_method": "get",
+        }
+        if checkout.email:
+            link["customer"] = {"email": checkout.email}
+        return link

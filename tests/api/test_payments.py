@@ -16,7 +16,8 @@ from sqlmodel import col, select
 from booking.db import Database
 from booking.models import OutboxEvent
 from chatcal.app import create_app
-from tests.booking.factory import MONDAY_10, NOW, setup
+from tests.api.paying import book, checkout, status
+from tests.booking.factory import NOW, setup
 from tests.bot.channel import FakeChannel, flow
 from tests.settings import app_settings
 from tests.standins.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, signature_header, stripe_api
@@ -45,21 +46,6 @@ def shop(database_url: str, tmp_path: Path, stripe: StripeApi) -> Iterator[TestC
         yield client
 
 
-def book(client: TestClient) -> dict[str, Any]:
-    body = {"start": MONDAY_10.isoformat(), "attendee": {"name": "Bo", "email": "bo@example.com"}}
-    created = client.post("/v1/public/ana/intro/bookings", json=body)
-    assert created.status_code == 201, created.text
-    managed: dict[str, Any] = created.json()
-    return managed
-
-
-def checkout(client: TestClient, managed: dict[str, Any]) -> str:
-    """Follow the booking's pay link one step: where it redirects."""
-    answer = client.get(managed["pay_url"], follow_redirects=False)
-    assert answer.status_code == 303, answer.text
-    return str(answer.headers["location"])
-
-
 def held_with_checkout(client: TestClient, db: Database, stripe: StripeApi) -> tuple[dict[str, Any], str]:
     """A paid event type, a booking held for it, and the Checkout Session its pay link opened."""
     setup(db, **PAID)
@@ -74,10 +60,6 @@ def deliver(client: TestClient, body: bytes, signature: str | None) -> int:
     if signature is not None:
         headers["Stripe-Signature"] = signature
     return client.post(WEBHOOK, content=body, headers=headers).status_code
-
-
-def status(client: TestClient, managed: dict[str, Any]) -> str:
-    return str(client.get(managed["manage_url"]).json()["booking"]["status"])
 
 
 def test_the_pay_link_opens_one_stripe_checkout_for_the_booking(
