@@ -9,10 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from booking.db import Database, make_engine
-from chatcal.app import create_app
 from tests import databases
-from tests.booking.factory import NOW
-from tests.settings import app_settings
+from tests.settings import app_client
 
 
 @pytest.hookimpl(wrapper=True)
@@ -63,6 +61,5 @@ def db(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """The app in-process on the test database, its clocks pinned to the factory's ``NOW``."""
-    settings = app_settings(database_url, tmp_path / "data")
-    with TestClient(create_app(settings, clock=lambda: NOW)) as test_client:
+    with app_client(database_url, tmp_path / "data") as test_client:
         yield test_client

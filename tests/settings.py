@@ -1,9 +1,15 @@
-"""Settings for an app under test: the test's database, no ``.env``, a fixed secret, nothing else on."""
+"""Apps under test: the test's database, no ``.env``, a fixed secret, the clock at the factory's ``NOW``."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from fastapi.testclient import TestClient
+
+from chatcal.app import create_app
 from chatcal.settings import Settings
+from tests.booking.factory import NOW
 
 
 def app_settings(database_url: str, data_dir: Path, **overrides: Any) -> Settings:
@@ -17,3 +23,12 @@ def app_settings(database_url: str, data_dir: Path, **overrides: Any) -> Setting
         rate_limit_per_minute=1000,
         **overrides,
     )
+
+
+@contextmanager
+def app_client(database_url: str, data_dir: Path, **overrides: Any) -> Iterator[TestClient]:
+    """The whole app in-process (its lifespan running) on these settings, its clock pinned to ``NOW``."""
+    with TestClient(
+        create_app(app_settings(database_url, data_dir, **overrides), clock=lambda: NOW)
+    ) as client:
+        yield client

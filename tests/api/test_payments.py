@@ -15,11 +15,10 @@ from sqlmodel import col, select
 
 from booking.db import Database
 from booking.models import OutboxEvent
-from chatcal.app import create_app
 from tests.api.paying import book, checkout, status
-from tests.booking.factory import NOW, setup
+from tests.booking.factory import setup
 from tests.bot.channel import FakeChannel, flow
-from tests.settings import app_settings
+from tests.settings import app_client
 from tests.standins.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, signature_header, stripe_api
 
 PAID = {"price": 5000, "currency": "EUR", "payment_provider": "stripe"}
@@ -35,14 +34,13 @@ def stripe() -> Iterator[StripeApi]:
 @pytest.fixture
 def shop(database_url: str, tmp_path: Path, stripe: StripeApi) -> Iterator[TestClient]:
     """The app with Stripe configured against the stand-in, its clock at the factory's ``NOW``."""
-    settings = app_settings(
+    with app_client(
         database_url,
         tmp_path / "data",
         stripe_api_key=API_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
         stripe_api_base=stripe.base_url,
-    )
-    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
+    ) as client:
         yield client
 
 

@@ -11,10 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from booking.db import Database
-from chatcal.app import create_app
 from tests.api.paying import book, checkout, status
-from tests.booking.factory import NOW, setup
-from tests.settings import app_settings
+from tests.booking.factory import setup
+from tests.settings import app_client
 from tests.standins.razorpay_api import (
     KEY_ID,
     KEY_SECRET,
@@ -37,15 +36,14 @@ def razorpay() -> Iterator[RazorpayApi]:
 @pytest.fixture
 def shop(database_url: str, tmp_path: Path, razorpay: RazorpayApi) -> Iterator[TestClient]:
     """The app with Razorpay configured against the stand-in, its clock at the factory's ``NOW``."""
-    settings = app_settings(
+    with app_client(
         database_url,
         tmp_path / "data",
         razorpay_key_id=KEY_ID,
         razorpay_key_secret=KEY_SECRET,
         razorpay_webhook_secret=WEBHOOK_SECRET,
         razorpay_base_url=razorpay.base_url,
-    )
-    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
+    ) as client:
         yield client
 
 
