@@ -29,22 +29,30 @@ def team_by_slug(session: Session, slug: str) -> Team | None:
     return session.exec(select(Team).where(Team.slug == slug)).first()
 
 
+PUBLIC_EVENT_TYPE = (
+    select(EventType, Host)
+    .join(Host, col(Host.id) == EventType.host_id)
+    .outerjoin(Team, col(Team.id) == EventType.team_id)
+    .where(
+        col(EventType.slug) == bindparam("slug"),
+        col(EventType.active).is_(True),
+        or_(
+            and_(col(Host.slug) == bindparam("owner"), col(EventType.team_id).is_(None)),
+            col(Team.slug) == bindparam("owner"),
+        ),
+    )
+)
+"""Built once: every slot listing and chat turn starts here, and building the statement cost more than
+running it."""
+
+
 def public_event_type(session: Session, owner: str, slug: str) -> EventType | None:
     """An active event type by its public path (a host's own or a team's), in one round trip.
 
     The owning host is loaded alongside and kept referenced by the session (whose identity map holds
     only weak references), so the slot query that follows finds it without another round trip.
     """
-    row = session.exec(
-        select(EventType, Host)
-        .join(Host, col(Host.id) == EventType.host_id)
-        .outerjoin(Team, col(Team.id) == EventType.team_id)
-        .where(
-            EventType.slug == slug,
-            col(EventType.active).is_(True),
-            or_(and_(col(Host.slug) == owner, col(EventType.team_id).is_(None)), col(Team.slug) == owner),
-        )
-    ).first()
+    row = session.exec(PUBLIC_EVENT_TYPE, params={"owner": owner, "slug": slug}).first()
     if row is None:
         return None
     event_type, host = row
