@@ -13,6 +13,7 @@ import anyio.to_thread
 import razorpay
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from api.deps import RuntimeDep
 from api.runtime import Runtime
 from booking.payments import settle
 
@@ -27,7 +28,7 @@ def razorpay_router(webhook_secret: str) -> APIRouter:
     verifier = razorpay.Client().utility
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
-    async def razorpay_webhook(request: Request) -> Response:
+    async def razorpay_webhook(request: Request, rt: RuntimeDep) -> Response:
         body = await request.body()
         try:
             verifier.verify_webhook_signature(
@@ -36,10 +37,8 @@ def razorpay_router(webhook_secret: str) -> APIRouter:
             event: dict[str, Any] = json.loads(body)
         except (razorpay.errors.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
             raise HTTPException(400, "The X-Razorpay-Signature does not match this body.") from exc
-        runtime = request.app.state.runtime
-        assert isinstance(runtime, Runtime)
         event_id = request.headers.get(EVENT_ID_HEADER) or f"{event.get('event')}:{event.get('created_at')}"
-        await anyio.to_thread.run_sync(_settle, runtime, event_id, event)
+        await anyio.to_thread.run_sync(_settle, rt, event_id, event)
         return Response(status_code=200)
 
     return router

@@ -12,6 +12,7 @@ import anyio.to_thread
 import stripe
 from fastapi import APIRouter, HTTPException, Request, Response
 
+from api.deps import RuntimeDep
 from api.runtime import Runtime
 from booking.payments import settle
 
@@ -25,16 +26,14 @@ def stripe_router(signing_secret: str) -> APIRouter:
     router = APIRouter(tags=["webhooks"])
 
     @router.post(WEBHOOK_PATH, include_in_schema=False)
-    async def stripe_webhook(request: Request) -> Response:
+    async def stripe_webhook(request: Request, rt: RuntimeDep) -> Response:
         body = await request.body()
         try:
             signature = request.headers.get(SIGNATURE_HEADER)
             event = stripe.Webhook.construct_event(body, signature, signing_secret)
         except (stripe.SignatureVerificationError, ValueError) as exc:
             raise HTTPException(400, "The Stripe-Signature does not match this body.") from exc
-        runtime = request.app.state.runtime
-        assert isinstance(runtime, Runtime)
-        await anyio.to_thread.run_sync(_settle, runtime, event)
+        await anyio.to_thread.run_sync(_settle, rt, event)
         return Response(status_code=200)
 
     return router
