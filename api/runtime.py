@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import Request
 
 from api.ratelimit import RateLimiter
+from booking import links
 from booking.columns import utcnow
 from booking.db import Database
 from integrations.payments import PaymentLinks
@@ -27,11 +28,11 @@ class Runtime:
 
     def manage_url(self, token: str) -> str:
         """The link an invitee follows to view, cancel or reschedule."""
-        return f"{self.public_url.rstrip('/')}/v1/manage/{token}"
+        return links.manage_url(self.public_url, token)
 
     def pay_url(self, token: str) -> str:
         """The link that sends an invitee to the checkout page of their held booking."""
-        return f"{self.manage_url(token)}/pay"
+        return links.pay_url(self.public_url, token)
 
 
 async def runtime(request: Request) -> Runtime:

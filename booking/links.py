@@ -30,3 +30,13 @@ def verify_manage_token(secret: bytes, token: str) -> str:
     if not uid or not hmac.compare_digest(signature.encode(), _signature(secret, uid).encode()):
         raise NotFound("This manage link is not valid.")
     return uid
+
+
+def manage_url(public_url: str, token: str) -> str:
+    """Where a manage token is used: view, cancel, reschedule (``/v1/manage/{token}``)."""
+    return f"{public_url.rstrip('/')}/v1/manage/{token}"
+
+
+def pay_url(public_url: str, token: str) -> str:
+    """The link to the checkout page of a booking held for payment."""
+    return f"{manage_url(public_url, token)}/pay"

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from booking import repository
+from booking import links, repository
 from booking.db import Database
 from booking.errors import NotFound
 from booking.links import manage_token
@@ -53,8 +53,8 @@ class Turn:
 
     def manage_url(self, uid: str) -> str:
         """The signed link that manages booking ``uid`` on the web."""
-        return f"{self.deps.public_url.rstrip('/')}/v1/manage/{manage_token(self.deps.secret, uid)}"
+        return links.manage_url(self.deps.public_url, manage_token(self.deps.secret, uid))
 
     def pay_url(self, uid: str) -> str:
         """The signed link to the checkout page of held booking ``uid``."""
-        return f"{self.manage_url(uid)}/pay"
+        return links.pay_url(self.deps.public_url, manage_token(self.deps.secret, uid))
