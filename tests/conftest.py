@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from booking.db import Database, make_engine
 from tests import databases
-from tests.settings import app_client
+from tests.settings import app_client, app_settings
 
 
 @pytest.hookimpl(wrapper=True)
@@ -61,5 +61,5 @@ def db(database_url: str) -> Iterator[Database]:
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:
     """The app in-process on the test database, its clocks pinned to the factory's ``NOW``."""
-    with app_client(database_url, tmp_path / "data") as test_client:
+    with app_client(app_settings(database_url, tmp_path / "data")) as test_client:
         yield test_client

@@ -26,9 +26,7 @@ def app_settings(database_url: str, data_dir: Path, **overrides: Any) -> Setting
 
 
 @contextmanager
-def app_client(database_url: str, data_dir: Path, **overrides: Any) -> Iterator[TestClient]:
-    """The whole app in-process (its lifespan running) on these settings, its clock pinned to ``NOW``."""
-    with TestClient(
-        create_app(app_settings(database_url, data_dir, **overrides), clock=lambda: NOW)
-    ) as client:
+def app_client(settings: Settings) -> Iterator[TestClient]:
+    """The whole app in-process (its lifespan running) on ``settings``, its clock pinned to ``NOW``."""
+    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
         yield client

@@ -18,7 +18,7 @@ from booking.models import OutboxEvent
 from tests.api.paying import book, checkout, status
 from tests.booking.factory import setup
 from tests.bot.channel import FakeChannel, flow
-from tests.settings import app_client
+from tests.settings import app_client, app_settings
 from tests.standins.stripe_api import API_KEY, WEBHOOK_SECRET, StripeApi, signature_header, stripe_api
 
 PAID = {"price": 5000, "currency": "EUR", "payment_provider": "stripe"}
@@ -34,13 +34,14 @@ def stripe() -> Iterator[StripeApi]:
 @pytest.fixture
 def shop(database_url: str, tmp_path: Path, stripe: StripeApi) -> Iterator[TestClient]:
     """The app with Stripe configured against the stand-in, its clock at the factory's ``NOW``."""
-    with app_client(
+    settings = app_settings(
         database_url,
         tmp_path / "data",
         stripe_api_key=API_KEY,
         stripe_webhook_secret=WEBHOOK_SECRET,
         stripe_api_base=stripe.base_url,
-    ) as client:
+    )
+    with app_client(settings) as client:
         yield client
 
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from booking.db import Database
 from tests.api.paying import book, checkout, status
 from tests.booking.factory import setup
-from tests.settings import app_client
+from tests.settings import app_client, app_settings
 from tests.standins.razorpay_api import (
     KEY_ID,
     KEY_SECRET,
@@ -36,14 +36,15 @@ def razorpay() -> Iterator[RazorpayApi]:
 @pytest.fixture
 def shop(database_url: str, tmp_path: Path, razorpay: RazorpayApi) -> Iterator[TestClient]:
     """The app with Razorpay configured against the stand-in, its clock at the factory's ``NOW``."""
-    with app_client(
+    settings = app_settings(
         database_url,
         tmp_path / "data",
         razorpay_key_id=KEY_ID,
         razorpay_key_secret=KEY_SECRET,
         razorpay_webhook_secret=WEBHOOK_SECRET,
         razorpay_base_url=razorpay.base_url,
-    ) as client:
+    )
+    with app_client(settings) as client:
         yield client
 
 

@@ -7,10 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.telegram.webhook import SECRET_HEADER
-from chatcal.app import create_app
-from tests.booking.factory import NOW
 from tests.bot.telegram.harness import PUBLIC_URL, WEBHOOK_SECRET, settings_for
 from tests.bot.telegram.person import TelegramPerson
+from tests.settings import app_client
 from tests.standins.telegram_api import TelegramApi, telegram_api
 from tests.standins.telegram_methods import Json
 
@@ -27,7 +26,7 @@ def telegram() -> Iterator[TelegramApi]:
 def webhook_client(database_url: str, tmp_path: Path, telegram: TelegramApi) -> Iterator[TestClient]:
     """The app in webhook mode (a public URL is set), talking to the stand-in."""
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, PUBLIC_URL)
-    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
+    with app_client(settings) as client:
         yield client
 
 

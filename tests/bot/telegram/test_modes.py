@@ -5,14 +5,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 
 from booking.db import Database
-from chatcal.app import create_app
-from tests.booking.factory import NOW, setup
+from tests.booking.factory import setup
 from tests.bot.telegram.conftest import post_update
 from tests.bot.telegram.harness import PUBLIC_URL, settings_for
 from tests.bot.telegram.person import TelegramPerson
+from tests.settings import app_client
 from tests.standins.telegram_api import TelegramApi
 
 
@@ -34,7 +33,7 @@ def test_polling_fetches_updates_and_answers_them(
     setup(db)
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, public_url=None)
     person = TelegramPerson(telegram, telegram.push_update)
-    with TestClient(create_app(settings, clock=lambda: NOW)):
+    with app_client(settings):
         answered(telegram, person, lambda: person.command("start", "ana_intro"), "time zone")
         answered(telegram, person, lambda: person.say("UTC"), "Right?")
         answered(telegram, person, lambda: person.press("Yes"), "next free times")
@@ -54,7 +53,7 @@ def test_polling_fetches_updates_and_answers_them(
 def test_without_a_token_telegram_is_off(telegram: TelegramApi, database_url: str, tmp_path: Path) -> None:
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, PUBLIC_URL)
     settings = settings.model_copy(update={"telegram_bot_token": None})
-    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
+    with app_client(settings) as client:
         response = client.post("/webhooks/telegram", json={"update_id": 1})
     assert response.status_code == 404
     assert "TELEGRAM_BOT_TOKEN" in response.json()["detail"]
@@ -63,7 +62,7 @@ def test_without_a_token_telegram_is_off(telegram: TelegramApi, database_url: st
 
 def test_a_webhook_while_polling_is_404(telegram: TelegramApi, database_url: str, tmp_path: Path) -> None:
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, public_url=None)
-    with TestClient(create_app(settings, clock=lambda: NOW)) as client:
+    with app_client(settings) as client:
         assert post_update(client, {"update_id": 1}) == 404
 
 
@@ -76,7 +75,7 @@ def test_an_unreachable_bot_api_at_start_is_retried_on_delivery(
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, PUBLIC_URL)
     with (
         caplog.at_level(logging.ERROR, "chatcal.telegram"),
-        TestClient(create_app(settings, clock=lambda: NOW)) as client,
+        app_client(settings) as client,
     ):
         assert "trying again on the next webhook delivery" in caplog.text
         person = TelegramPerson(telegram, lambda update: post_update(client, update))
@@ -95,7 +94,7 @@ def test_polling_without_a_reachable_bot_api_leaves_the_app_up(
     settings = settings_for(database_url, tmp_path / "data", telegram.base_url, public_url=None)
     with (
         caplog.at_level(logging.ERROR, "chatcal.telegram"),
-        TestClient(create_app(settings, clock=lambda: NOW)),
+        app_client(settings),
     ):
         assert "trying again at the next restart" in caplog.text
     assert [call.method for call in telegram.calls] == ["getMe"]
