@@ -11,9 +11,14 @@ WAIT_S = 10.0
 
 
 @contextmanager
-def serving(app: web.Application, name: str) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
-    """Serve ``app`` until the block ends; yields its origin (``http://127.0.0.1:port``) and loop."""
-    runner = web.AppRunner(app)
+def serving(
+    app: web.Application, name: str, *, handler_cancellation: bool = False
+) -> Iterator[tuple[str, asyncio.AbstractEventLoop]]:
+    """Serve ``app`` until the block ends; yields its origin (``http://127.0.0.1:port``) and loop.
+
+    ``handler_cancellation`` cancels a handler whose client hung up (long polls need it).
+    """
+    runner = web.AppRunner(app, handler_cancellation=handler_cancellation)
     loop = asyncio.new_event_loop()
     ready = threading.Event()
     stop = asyncio.Event()  # bound to ``loop`` on first use, inside it

@@ -24,9 +24,9 @@ from typing import Any, TypeVar
 
 from aiohttp import web
 
+from tests.standins.serving import WAIT_S, serving
 from tests.standins.telegram_methods import TOKEN, ApiError, Json, answer
 
-WAIT_S = 10.0
 JSON_FIELDS = frozenset({"reply_markup", "allowed_updates", "commands", "entities", "reply_parameters"})
 T = TypeVar("T")
 
@@ -193,29 +193,6 @@ def telegram_api() -> Iterator[TelegramApi]:
     app[API] = api
     app.router.add_route("*", "/bot{token}/{method}", _bot_api)
     app.on_shutdown.append(_wake_pollers)
-    runner = web.AppRunner(app, handler_cancellation=True)
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-
-    async def start() -> None:
-        api.arrived = asyncio.Event()  # bound to this loop
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        api.base_url, api.loop = f"http://127.0.0.1:{runner.addresses[0][1]}/bot", loop
-        ready.set()
-
-    def serve() -> None:
-        loop.run_until_complete(start())
-        loop.run_forever()
-        loop.run_until_complete(runner.cleanup())
-        loop.close()
-
-    thread = threading.Thread(target=serve, name="telegram-standin", daemon=True)
-    thread.start()
-    assert ready.wait(WAIT_S), "the Telegram stand-in did not start"
-    try:
+    with serving(app, "Telegram stand-in", handler_cancellation=True) as (origin, loop):
+        api.base_url, api.loop = f"{origin}/bot", loop
         yield api
-    finally:
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(WAIT_S)
