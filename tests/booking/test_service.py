@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from booking import catalog, repository, service
+from booking import catalog, hosts, repository, service
 from booking.calendar import slot_query
 from booking.db import Database
 from booking.errors import Conflict, InvalidRequest, SlotTaken
@@ -14,7 +14,7 @@ from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, Out
 from booking.models.bookings import BookingStatus
 from booking.schemas import ScheduleIn
 from engine import find_slots
-from tests.booking.factory import MONDAY_10, NOW, VIDEO, later, request, setup
+from tests.booking.factory import MONDAY_10, NOW, VIDEO, add_event_type, add_host, later, request, setup
 
 
 def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
@@ -285,3 +285,18 @@ def test_an_event_type_follows_its_own_schedule_and_falls_back_to_the_default(db
     with db.transaction(write=True) as session:
         catalog.delete_schedule(session, session.get_one(Schedule, schedule.id))
     assert offered(db, event_type_id)[:2] == ["10:00", "10:30"]
+
+
+def test_a_team_booking_takes_its_fixed_host_and_rotates_the_group(db: Database) -> None:
+    with db.transaction(write=True) as session:
+        ana, ben, cy = (add_host(session, slug) for slug in ("ana", "ben", "cy"))
+        team = hosts.create_team(session, ana, "sales", "Sales")
+        for member in (ben, cy):
+            hosts.set_member(session, team, member, "rr")
+        event_type_id = add_event_type(session, ana, slug="demo", team_id=team.id).id
+    first, second = book(db, event_type_id or 0), book(db, event_type_id or 0, later(60))
+    with db.transaction() as session:
+        first_hosts = set(repository.host_slugs(session, first.id or 0))
+        second_hosts = set(repository.host_slugs(session, second.id or 0))
+    # the fixed owner attends both; the round-robin group takes turns
+    assert sorted([first_hosts, second_hosts], key=sorted) == [{"ana", "ben"}, {"ana", "cy"}]
