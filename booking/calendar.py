@@ -104,9 +104,14 @@ def host_calendars(
     rules: engine.EventRules,
     window: tuple[datetime, datetime],
     ignore_booking: int | None = None,
+    members: repository.Members | None = None,
 ) -> tuple[engine.HostCalendar, ...]:
-    """Each host of ``event_type`` with schedule, open bookings and busy blocks around ``window``."""
-    members = repository.event_type_members(session, event_type)
+    """Each host of ``event_type`` with schedule, open bookings and busy blocks around ``window``.
+
+    ``members`` spares the lookup when the caller has already read the event type's hosts.
+    """
+    if members is None:
+        members = repository.event_type_members(session, event_type)
     if not members:
         raise NotFound("this event type has no hosts yet")
     ids = [host.id for host, _ in members if host.id is not None]
@@ -150,10 +155,11 @@ def slot_query(
     invitee_zone: str,
     *,
     ignore_booking: int | None = None,
+    members: repository.Members | None = None,
 ) -> engine.SlotQuery:
     """The engine question for ``event_type`` over ``window`` as seen by an invitee in ``invitee_zone``."""
     rules = engine_rules(event_type)
-    calendars = host_calendars(session, event_type, rules, window, ignore_booking)
+    calendars = host_calendars(session, event_type, rules, window, ignore_booking, members)
     try:
         return engine.SlotQuery(rules, calendars, engine.Interval(*window), now, invitee_zone)
     except engine.EngineInputError as exc:

@@ -67,7 +67,11 @@ def public_path(session: Session, event_type: EventType) -> tuple[str, str]:
     return session.get_one(Host, event_type.host_id).slug, event_type.slug
 
 
-def event_type_members(session: Session, event_type: EventType) -> list[tuple[Host, str | None]]:
+Members = list[tuple[Host, str | None]]
+"""An event type's hosts with their round-robin group (None = must attend), by id."""
+
+
+def event_type_members(session: Session, event_type: EventType) -> Members:
     """The hosts of an event type with their round-robin group (None = must attend), by id."""
     if event_type.team_id is None:
         return [(session.get_one(Host, event_type.host_id), None)]

@@ -40,7 +40,14 @@ def _holds_time(booking: Booking, event_type: EventType) -> bool:
 
 
 def _assign(
-    session: Session, event_type: EventType, start: datetime, now: datetime, zone: str, *, ignore: int | None
+    session: Session,
+    event_type: EventType,
+    members: repository.Members,
+    start: datetime,
+    now: datetime,
+    zone: str,
+    *,
+    ignore: int | None,
 ) -> engine.Assignment:
     """Ask the engine whether ``start`` is still free, clearing lapsed holds it read on the way.
 
@@ -48,12 +55,11 @@ def _assign(
     exclusion constraint lets one commit and turns the other into ``SlotTaken``. Event types whose
     rules count bookings (limits, round-robin turns) are booked one at a time instead.
     """
-    members = repository.event_type_members(session, event_type)
     ids = [host.id for host, _ in members if host.id is not None]
     if event_type.limits or any(group is not None for _, group in members):
         repository.lock_event_type(session, event_type.id or 0)
     end = start + timedelta(minutes=event_type.duration)
-    query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore)
+    query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore, members=members)
     if _has_lapsed_hold(query, now):
         expire_holds(session, now, ids)  # the engine already ignores them; their rows still guard time
     try:
@@ -73,8 +79,14 @@ def _has_lapsed_hold(query: engine.SlotQuery, now: datetime) -> bool:
     )
 
 
-def _attach_hosts(session: Session, booking: Booking, event_type: EventType, slugs: tuple[str, ...]) -> None:
-    hosts = {host.slug: host for host, _ in repository.event_type_members(session, event_type)}
+def _attach_hosts(
+    session: Session,
+    booking: Booking,
+    event_type: EventType,
+    members: repository.Members,
+    slugs: tuple[str, ...],
+) -> None:
+    hosts = {host.slug: host for host, _ in members}
     # In host id order: concurrent team bookings then meet the overlap guard in one order, never in a cycle.
     for slug in sorted(slugs, key=lambda slug: hosts[slug].id or 0):
         session.add(
@@ -102,7 +114,9 @@ def book(
     """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later."""
     questions = [QuestionIn.model_validate(question) for question in event_type.questions]
     answers = check_answers(questions, request.answers)
-    assignment = _assign(session, event_type, request.start, now, request.attendee.time_zone, ignore=None)
+    members = repository.event_type_members(session, event_type)
+    zone = request.attendee.time_zone
+    assignment = _assign(session, event_type, members, request.start, now, zone, ignore=None)
     uid = secrets.token_urlsafe(12)
     status = _initial_status(event_type)
     booking = Booking(
@@ -132,7 +146,7 @@ def book(
     )
     session.add(booking)
     session.flush()
-    _attach_hosts(session, booking, event_type, assignment.hosts)
+    _attach_hosts(session, booking, event_type, members, assignment.hosts)
     outbox.emit(session, f"booking.{status.value}", booking)
     return booking
 
@@ -230,7 +244,9 @@ def reschedule(
         raise Conflict("This booking is waiting for payment; pay or cancel it before moving it.")
     event_type = session.get_one(EventType, booking.event_type_id)
     _end(session, booking, BookingStatus.CANCELLED, now, f"rescheduled{': ' + reason if reason else ''}")
-    assignment = _assign(session, event_type, start, now, booking.attendee_time_zone, ignore=booking.id)
+    members = repository.event_type_members(session, event_type)
+    zone = booking.attendee_time_zone
+    assignment = _assign(session, event_type, members, start, now, zone, ignore=booking.id)
     successor = Booking(
         **booking.model_dump(
             exclude={
@@ -253,7 +269,7 @@ def reschedule(
     successor.created_at = successor.updated_at = now
     session.add(successor)
     session.flush()
-    _attach_hosts(session, successor, event_type, _keep_hosts(session, booking, assignment))
+    _attach_hosts(session, successor, event_type, members, _keep_hosts(session, booking, assignment))
     booking.rescheduled_to_id = successor.id
     session.add(booking)
     outbox.emit(session, "booking.rescheduled", successor, previous=booking.uid)
