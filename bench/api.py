@@ -31,7 +31,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AsyncExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -51,6 +51,7 @@ SLOT_MINUTES = 30
 ANALYZE_EVERY_S = 3.0
 EVENT = "/v1/public/bench/call"
 Request = tuple[str, str, dict[str, Any]]
+Plan = tuple[str, Callable[[], Iterator[Request]], int]  # name, requests, expected status
 
 
 @dataclass
@@ -116,39 +117,44 @@ def statistics_kept_fresh(url: str) -> Iterator[str]:
 
 
 async def run(
-    base_url: str, name: str, requests: Iterator[Request], count: int, clients: int, expected: int
+    clients: list[httpx.AsyncClient], name: str, requests: Iterator[Request], count: int, expected: int
 ) -> Figures:
-    """Send ``count`` requests from ``clients`` concurrent clients, each on its own kept-alive connection."""
+    """Send ``count`` requests, each client waiting for its answer before sending the next."""
     latencies: list[float] = []
     errors: Counter[int] = Counter()
     budget = iter(range(count))
 
-    async def client() -> None:
-        async with httpx.AsyncClient(base_url=base_url, timeout=60) as http:
-            for _ in budget:
-                method, path, kwargs = next(requests)
-                began = time.perf_counter()
-                response = await http.request(method, path, **kwargs)
-                latencies.append((time.perf_counter() - began) * 1000)
-                if response.status_code != expected:
-                    errors[response.status_code] += 1
+    async def client(http: httpx.AsyncClient) -> None:
+        for _ in budget:
+            method, path, kwargs = next(requests)
+            began = time.perf_counter()
+            response = await http.request(method, path, **kwargs)
+            latencies.append((time.perf_counter() - began) * 1000)
+            if response.status_code != expected:
+                errors[response.status_code] += 1
 
     began = time.perf_counter()
-    await asyncio.gather(*(client() for _ in range(clients)))
+    await asyncio.gather(*(client(http) for http in clients))
     return Figures(name, count, time.perf_counter() - began, latencies, errors)
 
 
-def measure(
-    base_url: str,
-    name: str,
-    requests: Callable[[], Iterator[Request]],
-    count: int,
-    clients: int,
-    expected: int,
-) -> Figures:
-    """Warm up with one request per client, then time ``count`` requests."""
-    asyncio.run(run(base_url, name, requests(), clients, clients, expected))
-    return asyncio.run(run(base_url, name, requests(), count, clients, expected))
+async def measure_all(base_url: str, plans: list[Plan], count: int, clients: int) -> list[Figures]:
+    """Open every client's connection once, then warm up and time each plan on those connections.
+
+    The clients are built before any clock starts: building one (httpx loads its TLS context even for
+    plain HTTP) blocks the event loop for milliseconds, which would show up as slow answers to the
+    requests other clients have in flight, and new connections would time the handshake too.
+    """
+    async with AsyncExitStack() as stack:
+        pool = [
+            await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=60))
+            for _ in range(clients)
+        ]
+        figures = []
+        for name, requests, expected in plans:
+            await run(pool, name, requests(), clients, expected)
+            figures.append(await run(pool, name, requests(), count, expected))
+        return figures
 
 
 def main() -> None:
@@ -198,11 +204,12 @@ def main() -> None:
                 f"7-day window: {len(offered)} slots; bookings {spacing} minutes apart"
             )
             freeze_startup_heap()  # the clients' own full collections would show up as slow answers
-            figures = [
-                measure(server.base_url, "(a) GET /healthz", healthz, args.requests, args.clients, 200),
-                measure(server.base_url, "(b) GET slots, 7 days", slots, args.requests, args.clients, 200),
-                measure(server.base_url, "(c) POST bookings", bookings, args.requests, args.clients, 201),
+            plans: list[Plan] = [
+                ("(a) GET /healthz", healthz, 200),
+                ("(b) GET slots, 7 days", slots, 200),
+                ("(c) POST bookings", bookings, 201),
             ]
+            figures = asyncio.run(measure_all(server.base_url, plans, args.requests, args.clients))
     for figure in figures:
         print(figure.line())
     trivial, slot_list, booking = figures
