@@ -10,6 +10,7 @@ from api.ratelimit import RateLimiter
 from booking import links
 from booking.columns import utcnow
 from booking.db import Database
+from integrations.llm import LanguageModel
 from integrations.payments import PaymentLinks
 from integrations.video import VideoRooms
 
@@ -25,6 +26,7 @@ class Runtime:
     public_url: str
     clock: Callable[[], datetime] = field(default=utcnow)
     payments: Mapping[str, PaymentLinks] = field(default_factory=dict)  # by event types' provider name
+    language_model: LanguageModel | None = None  # reads unusual time wishes in chat; None: parser only
 
     def manage_url(self, token: str) -> str:
         """The link an invitee follows to view, cancel or reschedule."""

@@ -35,6 +35,7 @@ from chatcal.features import feature_report
 from chatcal.migrate import upgrade
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
+from integrations.llm import GeminiModel, LanguageModel
 from integrations.messaging import HostNotifier, LogNotifier, SlackNotifier
 from integrations.payments import PaymentLinks, RazorpayLinks, StripeCheckout
 from integrations.video import JitsiRooms
@@ -98,6 +99,16 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
         public_url=settings.base_url,
         clock=clock,
         payments=_payments(settings),
+        language_model=_language_model(settings),
+    )
+
+
+def _language_model(settings: Settings) -> LanguageModel | None:
+    """Gemini when GEMINI_API_KEY is set; without it the chat reads time wishes with its parser alone."""
+    if settings.gemini_api_key is None:
+        return None
+    return GeminiModel(
+        settings.gemini_api_key.get_secret_value(), settings.gemini_model, settings.gemini_base_url
     )
 
 
@@ -116,7 +127,8 @@ def _payments(settings: Settings) -> dict[str, PaymentLinks]:
 
 def chat_flow(runtime: Runtime) -> ChatFlow:
     """The conversation, on the same database and integrations as the API."""
-    return ChatFlow(FlowDeps(runtime.db, runtime.video, runtime.secret, runtime.public_url, runtime.clock))
+    r = runtime
+    return ChatFlow(FlowDeps(r.db, r.video, r.secret, r.public_url, r.clock, r.language_model))
 
 
 def telegram_settings(settings: Settings, signing_key: bytes) -> TelegramConfig | None:

@@ -78,4 +78,10 @@ def feature_report(settings: Settings) -> list[Feature]:
             ),
             "off; set RAZORPAY_KEY_ID, RAZORPAY_KEY_SECRET and RAZORPAY_WEBHOOK_SECRET for Razorpay",
         ),
+        _switch(
+            "gemini",
+            s.gemini_api_key is not None,
+            f"{s.gemini_model} rewords time wishes the chat's own parser can't read",
+            "off; the chat reads time wishes with its parser alone (set GEMINI_API_KEY for help)",
+        ),
     ]

@@ -16,6 +16,7 @@ from bot.flow import booking_steps as steps
 from bot.flow import manage_steps as manage
 from bot.flow import slots
 from bot.flow.messages import Incoming, Kind, Reply
+from bot.flow.rewording import NeedsRewording, reword
 from bot.flow.state import ChatState, Step
 from bot.flow.turn import FlowDeps, Turn
 
@@ -134,18 +135,28 @@ class ChatFlow:
     def handle(self, incoming: Incoming) -> list[Reply]:
         """One turn: lock the conversation, route, save the state, return what to send.
 
-        Two first messages of a new chat may race to create its row; the loser simply runs again
+        A turn that needs the language model's reading of the text rolls back, and runs again with
+        the answer, which was fetched with no lock or connection held.
+        """
+        try:
+            return self._attempt(incoming, None)
+        except NeedsRewording as need:
+            return self._attempt(incoming, reword(need.model, need.text, need.today))
+
+    def _attempt(self, incoming: Incoming, reworded: str | None) -> list[Reply]:
+        """Two first messages of a new chat may race to create its row; the loser simply runs again
         and then waits on the winner's lock like any later message.
         """
         try:
-            return self._turn(incoming)
+            return self._turn(incoming, reworded)
         except IntegrityError:
-            return self._turn(incoming)
+            return self._turn(incoming, reworded)
 
-    def _turn(self, incoming: Incoming) -> list[Reply]:
+    def _turn(self, incoming: Incoming, reworded: str | None) -> list[Reply]:
         with self.deps.db.transaction(write=True) as session:
             row = _locked_row(session, incoming)
-            turn = Turn(session, self.deps, incoming, ChatState.model_validate(row.state), self.deps.clock())
+            state = ChatState.model_validate(row.state)
+            turn = Turn(session, self.deps, incoming, state, self.deps.clock(), reworded)
             route(turn)
             row.state = turn.state.model_dump(mode="json")
             row.version += 1

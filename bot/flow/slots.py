@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from booking.calendar import slot_query
 from bot.flow.messages import Choice, Reply
+from bot.flow.rewording import NeedsRewording
 from bot.flow.state import Step
 from bot.flow.turn import Turn
 from bot.flow.when import TimeRequest, describe, parse_when
@@ -68,13 +69,28 @@ def more(turn: Turn) -> None:
 
 def wish_for(turn: Turn, text: str) -> bool:
     """Take free text as a time wish; False when it holds none."""
-    wish = parse_when(text, turn.now, ZoneInfo(turn.state.zone or "UTC"))
-    if wish is None:
+    phrase = _readable(turn, text)
+    if phrase is None:
         return False
-    turn.state.wish = text
+    turn.state.wish = phrase
     turn.state.search_from = None
     offer(turn)
     return True
+
+
+def _readable(turn: Turn, text: str) -> str | None:
+    """``text`` if the parser reads it, else the language model's rewording of it if the parser reads
+    that, else None. Without the rewording yet, the turn stops here to fetch it (``NeedsRewording``).
+    """
+    zone = ZoneInfo(turn.state.zone or "UTC")
+    if parse_when(text, turn.now, zone) is not None:
+        return text
+    model = turn.deps.language_model
+    if model is None:
+        return None
+    if turn.reworded is None:
+        raise NeedsRewording(model, text, turn.now.astimezone(zone).date())
+    return turn.reworded if parse_when(turn.reworded, turn.now, zone) is not None else None
 
 
 def ask_for_day(turn: Turn) -> None:

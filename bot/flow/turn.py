@@ -13,6 +13,7 @@ from booking.links import manage_token
 from booking.models import EventType, Host
 from bot.flow.messages import Incoming, Reply
 from bot.flow.state import ChatState
+from integrations.llm import LanguageModel
 from integrations.video import VideoRooms
 
 
@@ -25,6 +26,7 @@ class FlowDeps:
     secret: bytes
     public_url: str
     clock: Callable[[], datetime]
+    language_model: LanguageModel | None = None
 
 
 @dataclass
@@ -36,6 +38,8 @@ class Turn:
     incoming: Incoming
     state: ChatState
     now: datetime
+    reworded: str | None = None
+    """The language model's rewording of the incoming text, on a replay that asked for it."""
     replies: list[Reply] = field(default_factory=list)
 
     def say(self, reply: Reply) -> None:

@@ -7,12 +7,15 @@ from booking.db import Database
 from bot.flow.conversation import ChatFlow
 from bot.flow.messages import Incoming, Kind, Reply, Who
 from bot.flow.turn import FlowDeps
+from integrations.llm import LanguageModel
 from integrations.video import JitsiRooms
 from tests.booking.factory import NOW
 
 
-def flow(db: Database, now: Callable[[], datetime] = lambda: NOW) -> ChatFlow:
-    return ChatFlow(FlowDeps(db, JitsiRooms(), b"test-secret", "http://chat.test", now))
+def flow(
+    db: Database, now: Callable[[], datetime] = lambda: NOW, language_model: LanguageModel | None = None
+) -> ChatFlow:
+    return ChatFlow(FlowDeps(db, JitsiRooms(), b"test-secret", "http://chat.test", now, language_model))
 
 
 class FakeChannel:

@@ -1,12 +1,15 @@
 """The web chat's HTTP face: the page, the JSON exchange, and bad input."""
 
 import base64
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
 from booking.db import Database
 from tests.booking.factory import setup
+from tests.settings import app_client, app_settings
+from tests.standins.gemini_api import API_KEY, gemini_api
 
 CHAT = "test-chat-0123456789"
 
@@ -53,3 +56,20 @@ def test_bad_messages_are_422(client: TestClient) -> None:
     ]
     for body in bad:
         assert client.post("/chat/messages", json=body).status_code == 422
+
+
+def test_the_app_asks_gemini_when_its_key_is_set(db: Database, database_url: str, tmp_path: Path) -> None:
+    """Settings → composition root → chat flow: GEMINI_API_KEY and GEMINI_BASE_URL reach the SDK."""
+    setup(db)
+    with gemini_api() as gemini:
+        gemini.answer("mercredi", "wednesday morning")
+        settings = app_settings(
+            database_url, tmp_path, gemini_api_key=API_KEY, gemini_base_url=gemini.base_url
+        )
+        with app_client(settings) as client:
+            send(client, "command", "start", "ana/intro")
+            send(client, "text", "UTC")
+            send(client, "choice", "yes")
+            offered = send(client, "text", "mercredi matin")[-1]
+    assert offered["text"].startswith("Free times Wed 9 Jan, morning")
+    assert len(gemini.requests) == 1

@@ -63,6 +63,7 @@ def test_feature_report_says_how_to_turn_things_on() -> None:
     assert "CHATCAL_REDIS_URL" in report["background jobs"].detail
     assert not report["telegram"].enabled
     assert "TELEGRAM_BOT_TOKEN" in report["telegram"].detail
+    assert "GEMINI_API_KEY" in report["gemini"].detail
 
 
 def test_feature_report_follows_the_settings() -> None:
@@ -70,8 +71,10 @@ def test_feature_report_follows_the_settings() -> None:
         telegram_bot_token="1:x",
         public_url="https://cal.example.com",
         redis_url="redis://127.0.0.1:6379/0",
+        gemini_api_key="key",
     )
     report = {feature.name: feature for feature in feature_report(settings)}
+    assert report["gemini"].detail.startswith("gemini-2.5-flash rewords")
     assert report["telegram"].enabled
     assert report["telegram"].detail == "webhook mode"
     assert "Redis" in report["background jobs"].detail
