@@ -4,7 +4,7 @@ Event types and slots by public path, booking with intake answers (``Idempotency
 and view / cancel / reschedule / calendar invite through a signed manage token. All rate limited.
 """
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -101,15 +101,20 @@ def slots(
     """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock."""
     if end <= start or end - start > MAX_SLOT_WINDOW:
         raise InvalidRequest("end must be after start, at most 93 days later")
-    zone = ZoneInfo(time_zone)
-    with rt.db.transaction() as session:
-        found = find_slots(
-            slot_query(session, _event_type(session, owner, slug), (start, end), rt.clock(), time_zone)
-        )
-    # Hundreds of slots per answer: encoded straight by orjson rather than through validated models
-    # (same schema; orjson writes aware datetimes as ISO 8601, UTC ones with ``Z``).
-    items = [{"start": s.start, "end": s.end, "local_start": s.start.astimezone(zone)} for s in found]
-    body = orjson.dumps({"time_zone": time_zone, "slots": items}, option=orjson.OPT_UTC_Z)
+    now = rt.clock()
+    window = (start.astimezone(UTC), end.astimezone(UTC))
+
+    def compute() -> bytes:
+        with rt.db.transaction() as session:
+            found = find_slots(slot_query(session, _event_type(session, owner, slug), window, now, time_zone))
+        # Hundreds of slots per answer: encoded straight by orjson rather than through validated models
+        # (same schema; orjson writes aware datetimes as ISO 8601, UTC ones with ``Z``).
+        zone = ZoneInfo(time_zone)
+        items = [{"start": s.start, "end": s.end, "local_start": s.start.astimezone(zone)} for s in found]
+        return orjson.dumps({"time_zone": time_zone, "slots": items}, option=orjson.OPT_UTC_Z)
+
+    question = (owner, slug, *window, time_zone)
+    body = compute() if rt.slot_cache is None else rt.slot_cache.answer(question, now, compute)
     return Response(body, media_type="application/json")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from fastapi import Request
 
 from api.ratelimit import RateLimiter
+from api.slot_cache import SlotCache
 from booking import links
 from booking.columns import utcnow
 from booking.db import Database
@@ -27,6 +28,7 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=utcnow)
     payments: Mapping[str, PaymentLinks] = field(default_factory=dict)  # by event types' provider name
     language_model: LanguageModel | None = None  # reads unusual time wishes in chat; None: parser only
+    slot_cache: SlotCache | None = None  # None: every slot answer computed afresh
 
     def manage_url(self, token: str) -> str:
         """The link an invitee follows to view, cancel or reschedule."""

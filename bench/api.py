@@ -1,11 +1,13 @@
-"""API benchmark: the real server on PostgreSQL, 32 concurrent clients, three kinds of request.
+"""API benchmark: the real server on PostgreSQL, 32 concurrent clients, four kinds of request.
 
 Starts ``chatcal serve`` with ``tests/api/live_server.py`` on a throwaway PostgreSQL database (made by
 ``tests/databases.py`` with the real migrations, dropped afterwards), seeds one host free around the
 clock with a 30-minute event type, and measures requests/s and p50 / p99 latency for
 
 - (a) ``GET /healthz``, a trivial FastAPI endpoint on the same server: the floor of the stack;
-- (b) ``GET …/slots`` for a 7-day window (336 free starts, nothing booked yet);
+- (b) ``GET …/slots`` for a 7-day window (336 free starts, nothing booked yet), the same question
+  each time, as many invitees opening one booking page ask it: answered from the slot cache;
+- (b2) the same with the window moved by a second each time, so every answer is computed afresh;
 - (c) ``POST …/bookings``, every request on its own free slot (``--spacing`` minutes apart, 8 a day by
   default: how densely the calendar fills changes how much busy time each booking reads), so any
   non-201, a 409 included, is an error.
@@ -184,6 +186,12 @@ def main() -> None:
     def slots() -> Iterator[Request]:
         return itertools.repeat(("GET", f"{EVENT}/slots", {"params": window}))
 
+    def fresh_slots() -> Iterator[Request]:
+        """A window one second later each time: a new question, so the slot cache never answers."""
+        for second in itertools.count(1):
+            moved = {**window, "start": (first + timedelta(seconds=second)).isoformat()}
+            yield ("GET", f"{EVENT}/slots", {"params": moved})
+
     def bookings() -> Iterator[Request]:
         attendee = {"name": "Bench", "email": "bench@example.com"}
         return (
@@ -207,13 +215,14 @@ def main() -> None:
             plans: list[Plan] = [
                 ("(a) GET /healthz", healthz, 200),
                 ("(b) GET slots, 7 days", slots, 200),
+                ("(b2) same, never cached", fresh_slots, 200),
                 ("(c) POST bookings", bookings, 201),
             ]
             figures = asyncio.run(measure_all(server.base_url, plans, args.requests, args.clients))
     for figure in figures:
         print(figure.line())
-    trivial, slot_list, booking = figures
-    for figure in (slot_list, booking):
+    trivial, *others = figures
+    for figure in others:
         print(
             f"{figure.name} / trivial: throughput {figure.per_second / trivial.per_second:.3f}x, "
             f"p50 latency {figure.percentile(50) / trivial.percentile(50):.1f}x, "

@@ -17,6 +17,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+from booking import changes
 from booking.errors import SlotTaken
 
 OVERLAP_GUARD = "booking_hosts_no_overlap"
@@ -93,6 +94,8 @@ class Database:
             try:
                 yield session
                 session.commit()
+                if write:
+                    changes.note_local_write()
             except (IntegrityError, OperationalError) as exc:
                 session.rollback()
                 if _lost_overlap(exc):

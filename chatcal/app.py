@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from anyio import to_thread
 from fastapi import Depends, FastAPI
@@ -21,7 +21,9 @@ from api.deps import rate_limited
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.razorpay_webhook import razorpay_router
 from api.runtime import Runtime
+from api.slot_cache import SlotCache
 from api.stripe_webhook import stripe_router
+from booking import changes
 from booking.columns import utcnow
 from booking.db import Database, make_engine
 from bot.flow.conversation import ChatFlow
@@ -100,7 +102,15 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
         clock=clock,
         payments=_payments(settings),
         language_model=_language_model(settings),
+        slot_cache=_slot_cache(settings, database),
     )
+
+
+def _slot_cache(settings: Settings, database: Database) -> SlotCache | None:
+    """Slot answers kept until availability data changes or CHATCAL_SLOT_CACHE_SECONDS pass."""
+    if settings.slot_cache_seconds == 0:
+        return None
+    return SlotCache(changes.watch(database.engine), timedelta(seconds=settings.slot_cache_seconds))
 
 
 def _language_model(settings: Settings) -> LanguageModel | None:
@@ -189,6 +199,8 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
                 await slack.drain()
         stop_jobs.set()
         await jobs  # a dispatch round in its thread finishes before the pool closes
+        if runtime.slot_cache is not None:
+            runtime.slot_cache.close()
         runtime.db.engine.dispose()
 
     app = FastAPI(
