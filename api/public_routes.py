@@ -130,7 +130,8 @@ def create_booking(
     """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer."""
 
     def book(session: Session) -> ManagedBooking:
-        booking = service.book(session, _event_type(session, owner, slug), request, rt.clock(), rt.video)
+        event_type = _event_type(session, owner, slug)  # held: the answer reads it from the session again
+        booking = service.book(session, event_type, request, rt.clock(), rt.video)
         return _managed(session, rt, booking)
 
     def work(session: Session) -> tuple[int, dict[str, object]]:
