@@ -1,7 +1,7 @@
 """Every query the booking service makes, so the service reads as rules and not as SQL."""
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, func, or_
@@ -19,6 +19,7 @@ from booking.models import (
     TeamMember,
 )
 from booking.models.bookings import OPEN_STATUSES, BookingStatus
+from booking.schemas import DAY_MINUTES
 
 
 def host_by_slug(session: Session, slug: str) -> Host | None:
@@ -140,6 +141,9 @@ class OpenBooking(NamedTuple):
     pending_blocks: bool
 
 
+LONGEST_BLOCK = timedelta(minutes=3 * DAY_MINUTES)
+"""The most time one booking can block: a day's duration with a day of buffer either side."""
+
 OPEN_BOOKINGS = (
     sa_select(
         col(BookingHost.host_id),
@@ -157,18 +161,22 @@ OPEN_BOOKINGS = (
     .join(EventType, col(EventType.id) == Booking.event_type_id)
     .where(
         col(BookingHost.host_id).in_(bindparam("host_ids", expanding=True)),
+        col(BookingHost.blocked_start) > bindparam("earliest_block"),
+        col(BookingHost.blocked_start) < bindparam("end"),
+        col(BookingHost.blocked_end) > bindparam("start"),
         col(Booking.status).in_(OPEN_STATUSES),
-        col(Booking.end) > bindparam("start"),
-        col(Booking.start) < bindparam("end"),
     )
 )
+"""Found through ``ix_booking_hosts_host_blocked`` with both ends bounded: a block starting before the
+window by more than the longest block can't reach into it, so a host's whole history is never read."""
 
 
 def open_bookings(
     session: Session, host_ids: Sequence[int], start: datetime, end: datetime
 ) -> list[OpenBooking]:
     """Open bookings of these hosts touching ``[start, end)``, once per host they occupy."""
-    rows = session.execute(OPEN_BOOKINGS, {"host_ids": list(host_ids), "start": start, "end": end})
+    bounds = {"start": start, "end": end, "earliest_block": start - LONGEST_BLOCK}
+    rows = session.execute(OPEN_BOOKINGS, {"host_ids": list(host_ids), **bounds})
     return [OpenBooking(*row) for row in rows]
 
 

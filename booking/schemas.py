@@ -51,7 +51,8 @@ Moment = Annotated[AwareDatetime, AfterValidator(_moment)]
 """An instant with an offset, in years a calendar can hold (arithmetic near year 9999 overflows)."""
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
-Minutes = Annotated[int, Field(ge=0, le=1440)]
+DAY_MINUTES = 1440
+Minutes = Annotated[int, Field(ge=0, le=DAY_MINUTES)]
 MAX_ID = 2**31 - 1
 """Ids are 32-bit integers in PostgreSQL; larger ones can't exist, so they are refused up front."""
 RowRef = Annotated[int, Field(ge=1, le=MAX_ID)]
@@ -197,8 +198,8 @@ class EventTypeIn(Strict):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
-    duration: int = Field(ge=1, le=1440)
-    interval: int | None = Field(default=None, ge=1, le=1440)
+    duration: int = Field(ge=1, le=DAY_MINUTES)
+    interval: int | None = Field(default=None, ge=1, le=DAY_MINUTES)
     buffer_before: Minutes = 0
     buffer_after: Minutes = 0
     min_notice: int = Field(default=0, ge=0, le=525_600)

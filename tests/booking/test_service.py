@@ -300,3 +300,20 @@ def test_a_team_booking_takes_its_fixed_host_and_rotates_the_group(db: Database)
         second_hosts = set(repository.host_slugs(session, second.id or 0))
     # the fixed owner attends both; the round-robin group takes turns
     assert sorted([first_hosts, second_hosts], key=sorted) == [{"ana", "ben"}, {"ana", "cy"}]
+
+
+def test_busy_reads_reach_back_as_far_as_the_longest_block(db: Database) -> None:
+    """The open-bookings query bounds its index range by ``LONGEST_BLOCK``; the longest block still shows."""
+    host, event_type = setup(db)
+    booking = book(db, event_type)
+    with db.transaction(write=True) as session:
+        for share in session.exec(select(BookingHost).where(BookingHost.booking_id == booking.id)):
+            share.blocked_start = share.blocked_end - repository.LONGEST_BLOCK
+            session.add(share)
+    ends = booking.end  # of its blocked time too: the factory's event type has no buffers
+    later_half_hour = timedelta(minutes=30)
+    with db.transaction() as session:
+        found = repository.open_bookings(session, [host], ends - timedelta(seconds=1), ends + later_half_hour)
+        too_late = repository.open_bookings(session, [host], ends, ends + later_half_hour)
+    assert [row.booking_id for row in found] == [booking.id]
+    assert too_late == []
