@@ -228,15 +228,17 @@ def booking_hosts(session: Session, booking_id: int) -> list[BookingHost]:
     return list(session.exec(select(BookingHost).where(BookingHost.booking_id == booking_id)).all())
 
 
+HOST_SLUGS = (
+    sa_select(col(Host.slug))
+    .join(BookingHost, col(BookingHost.host_id) == Host.id)
+    .where(col(BookingHost.booking_id) == bindparam("booking_id"))
+    .order_by(col(BookingHost.id))
+)
+
+
 def host_slugs(session: Session, booking_id: int) -> list[str]:
-    return list(
-        session.exec(
-            select(Host.slug)
-            .join(BookingHost, col(BookingHost.host_id) == Host.id)
-            .where(BookingHost.booking_id == booking_id)
-            .order_by(col(BookingHost.id))
-        ).all()
-    )
+    """The slugs of a booking's hosts (built once: every booking answer asks)."""
+    return list(session.execute(HOST_SLUGS, {"booking_id": booking_id}).scalars())
 
 
 def latest_in_chain(session: Session, booking: Booking) -> Booking:
