@@ -30,6 +30,12 @@ class Runtime:
     language_model: LanguageModel | None = None  # reads unusual time wishes in chat; None: parser only
     slot_cache: SlotCache | None = None  # None: every slot answer computed afresh
 
+    def close(self) -> None:
+        """Stop watching for changes and close the database's connections."""
+        if self.slot_cache is not None:
+            self.slot_cache.close()
+        self.db.engine.dispose()
+
     def manage_url(self, token: str) -> str:
         """The link an invitee follows to view, cancel or reschedule."""
         return links.manage_url(self.public_url, token)

@@ -199,9 +199,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
                 await slack.drain()
         stop_jobs.set()
         await jobs  # a dispatch round in its thread finishes before the pool closes
-        if runtime.slot_cache is not None:
-            runtime.slot_cache.close()
-        runtime.db.engine.dispose()
+        runtime.close()
 
     app = FastAPI(
         title="chatcal",

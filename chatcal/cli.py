@@ -143,7 +143,7 @@ def chat(
     runtime = build_runtime(settings)
     console = ConsoleChat(chat_flow(runtime), typer.echo, settings.data_dir / "invites", user)
     console.run(_prompt, event)
-    runtime.db.engine.dispose()
+    runtime.close()
 
 
 def _prompt() -> str | None:
