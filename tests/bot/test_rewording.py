@@ -5,6 +5,7 @@ every test checks what was offered, not just what the model said.
 """
 
 import json
+import threading
 from collections.abc import Iterator
 from datetime import datetime
 
@@ -149,3 +150,14 @@ def test_an_answer_of_another_shape_is_no_answer(gemini: GeminiApi) -> None:
     assert reword(model, "jeudi", NOW.date()) == ""
     gemini.answers["jeudi"] = "Thursday works!"
     assert reword(model, "jeudi", NOW.date()) == ""
+
+
+def test_a_hanging_model_is_given_up_on_within_the_timeout(gemini: GeminiApi) -> None:
+    model = GeminiModel(API_KEY, MODEL, gemini.base_url, timeout_s=0.2)
+    gemini.hang = threading.Event()
+    gemini.answer("jeudi", "thursday")
+    try:
+        assert reword(model, "jeudi", NOW.date()) == ""
+    finally:
+        gemini.hang.set()
+    assert len(gemini.requests) == 1  # asked once, not retried

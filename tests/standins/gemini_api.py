@@ -10,7 +10,9 @@ The "model" is the test's script: ``answers`` maps a piece of the user's text to
 reply with; every request is kept in ``requests`` so tests can check what left chatcal.
 """
 
+import asyncio
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,6 +42,8 @@ class GeminiApi:
     failures: list[tuple[int, Json, dict[str, str]]] = field(default_factory=list)
     observe: Callable[[], None] | None = None
     """Called on the stand-in's thread as each request arrives, to look at chatcal meanwhile."""
+    hang: threading.Event | None = None
+    """While set to an unset event, requests wait for it before answering (a Gemini that hangs)."""
 
     def answer(self, heard: str, phrase: str | None) -> None:
         """Answer any request whose user text holds ``heard`` with ``{"phrase": phrase}``."""
@@ -83,6 +87,8 @@ async def _generate(request: web.Request) -> web.Response:
     api.requests.append(payload)
     if api.observe is not None:
         api.observe()
+    if api.hang is not None:
+        await asyncio.to_thread(api.hang.wait)
     if api.failures:
         status, body, headers = api.failures.pop(0)
         return web.json_response(body, status=status, headers=headers)
