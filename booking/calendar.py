@@ -16,19 +16,13 @@ from booking import repository
 from booking.errors import InvalidRequest, NotFound
 from booking.models import EventType, Host
 from booking.models.bookings import BookingStatus
-from booking.schemas import FixedPeriodIn, LimitIn, RollingPeriodIn
+from booking.schemas import DAY_MINUTES, FixedPeriodIn, LimitIn, RollingPeriodIn
 
 PERIOD: TypeAdapter[RollingPeriodIn | FixedPeriodIn | None] = TypeAdapter(
     Annotated[RollingPeriodIn | FixedPeriodIn, Field(discriminator="kind")] | None
 )
-LOOKBEHIND = timedelta(days=9)
-"""Busy data fetched before a window: the engine traces free ranges back up to 7 days (plus buffers)."""
-LIMIT_REACH = {
-    engine.LimitUnit.DAY: timedelta(days=2),
-    engine.LimitUnit.WEEK: timedelta(days=8),
-    engine.LimitUnit.MONTH: timedelta(days=32),
-    engine.LimitUnit.YEAR: timedelta(days=367),
-}
+BUFFER_DRIFT = timedelta(minutes=DAY_MINUTES)
+"""How far a booking's stored blocked range can be from what its event type's buffers block today."""
 ENGINE_STATUS = {
     BookingStatus.ACCEPTED: engine.BookingStatus.ACCEPTED,
     BookingStatus.PENDING: engine.BookingStatus.PENDING,
@@ -91,13 +85,6 @@ def _existing(booking: repository.OpenBooking) -> engine.ExistingBooking:
     )
 
 
-def fetch_range(rules: engine.EventRules, start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """How much busy data a window needs: look-behind for grid anchoring, whole limit periods."""
-    reach = max((LIMIT_REACH[limit.unit] for limit in rules.limits), default=timedelta(0))
-    margin = max(reach, LOOKBEHIND)
-    return start - margin, end + margin
-
-
 def host_calendars(
     session: Session,
     event_type: EventType,
@@ -108,6 +95,10 @@ def host_calendars(
 ) -> tuple[engine.HostCalendar, ...]:
     """Each host of ``event_type`` with schedule, open bookings and busy blocks around ``window``.
 
+    The engine says how far around the window busy time matters (``engine.busy_range``: back to
+    where availability starts running, forward to the end of the last slot's day, limit periods
+    whole); that is widened by ``BUFFER_DRIFT`` because a stored blocked range keeps a booking's own
+    buffers as they were when it was made, and the engine applies its event type's current ones.
     ``members`` spares the lookup when the caller has already read the event type's hosts.
     """
     if members is None:
@@ -115,7 +106,9 @@ def host_calendars(
     if not members:
         raise NotFound("this event type has no hosts yet")
     ids = [host.id for host, _ in members if host.id is not None]
-    lo, hi = fetch_range(rules, *window)
+    schedules = {host.id: _schedule_of(session, event_type, host) for host, _ in members}
+    lo, hi = engine.busy_range(schedules.values(), rules, engine.Interval(*window))
+    lo, hi = lo - BUFFER_DRIFT, hi + BUFFER_DRIFT
     bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
     for booking in repository.open_bookings(session, ids, lo, hi):
         if booking.booking_id != ignore_booking and _blocks(booking):
@@ -128,7 +121,7 @@ def host_calendars(
     return tuple(
         engine.HostCalendar(
             host.slug,
-            _schedule_of(session, event_type, host),
+            schedules[host.id],
             tuple(bookings[host.id or 0]),
             tuple(busy[host.id or 0]),
             group,

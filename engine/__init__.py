@@ -13,7 +13,7 @@ from engine.rules import (
     RollingPeriod,
 )
 from engine.schedule import DateOverride, Schedule, TimeRange, WeeklyWindow
-from engine.slots import Assignment, Slot, SlotQuery, check_start, find_slots
+from engine.slots import Assignment, Slot, SlotQuery, busy_range, check_start, find_slots
 
 __all__ = [
     "Assignment",
@@ -35,6 +35,7 @@ __all__ = [
     "SlotQuery",
     "TimeRange",
     "WeeklyWindow",
+    "busy_range",
     "check_start",
     "find_slots",
 ]

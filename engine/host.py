@@ -8,7 +8,7 @@ from engine import clock
 from engine.busy import ExistingBooking, Interval, blocked_spans
 from engine.errors import EngineInputError
 from engine.intervals import EVERYTHING, Span, clip, normalize, subtract
-from engine.limits import limit_spans
+from engine.limits import limit_spans, next_period_start, period_start
 from engine.period import period_span
 from engine.rules import EventRules
 from engine.schedule import Schedule
@@ -95,6 +95,26 @@ def _first_day(schedule: Schedule, tz: ZoneInfo, start: int, lower: int) -> tupl
             return day, False
         day = previous
     return day, True
+
+
+def busy_reach(schedule: Schedule, rules: EventRules, window: Span) -> Span:
+    """Where blocked time can change which starts in ``window`` are free, as epoch seconds [lo, hi).
+
+    ``host_time`` expands availability from the day ``_first_day`` traces back to (here traced from
+    the window's start with no lower cut, which only reaches further) to the end of the day the last
+    slot ends; blocked time reaches into that by this event's buffers, and limits count whole periods.
+    A booking of another event type blocks its own buffers too: ``lo``/``hi`` bound that time with
+    the booking's own buffers included, the way stores keep it.
+    """
+    tz = clock.zone(schedule.zone)
+    first, _ = _first_day(schedule, tz, window[0], window[0] - (LOOKBACK_DAYS + 2) * clock.DAY)
+    last = clock.local_date(window[1] + rules.duration * clock.MINUTE, tz)
+    for limit in rules.limits:
+        first = min(first, period_start(first, limit.unit))
+        last = max(last, next_period_start(period_start(last, limit.unit), limit.unit) - timedelta(days=1))
+    lo = clock.midnight(first, tz) - rules.buffer_before * clock.MINUTE
+    hi = clock.midnight(last + timedelta(days=1), tz) + rules.buffer_after * clock.MINUTE
+    return lo, hi
 
 
 def host_time(calendar: HostCalendar, rules: EventRules, bounds: Bounds) -> HostTime:

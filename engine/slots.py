@@ -4,14 +4,16 @@ Both run the same computation, so a slot that was offered is exactly a slot that
 booking service calls ``check_start`` inside its transaction with fresh busy data.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from engine import clock
 from engine.busy import Interval
 from engine.errors import EngineInputError
-from engine.host import Bounds, HostCalendar
+from engine.host import Bounds, HostCalendar, busy_reach
 from engine.rules import EventRules
+from engine.schedule import Schedule
 from engine.team import choose_hosts, team_starts
 
 MAX_WINDOW = timedelta(days=366)
@@ -65,6 +67,22 @@ class Assignment:
 
     slot: Slot
     hosts: tuple[str, ...]
+
+
+def busy_range(
+    schedules: Iterable[Schedule], rules: EventRules, window: Interval
+) -> tuple[datetime, datetime]:
+    """Which blocked time a query of ``rules`` over ``window`` reads, for hosts keeping ``schedules``.
+
+    Bookings (as blocked ranges with their own buffers) and busy blocks that don't overlap the
+    returned range can't change the answer, so a store need fetch only those that do; how far back
+    that reaches depends on how long availability runs unbroken before the window.
+    """
+    reaches = [busy_reach(schedule, rules, window.span) for schedule in schedules]
+    if not reaches:
+        raise EngineInputError("a query needs at least one host")
+    lo, hi = min(lo for lo, _ in reaches), max(hi for _, hi in reaches)
+    return clock.from_epoch(lo), clock.from_epoch(hi)
 
 
 def find_slots(query: SlotQuery) -> list[Slot]:
