@@ -19,7 +19,8 @@ than the last (nested loops over the whole history). So when autovacuum is off, 
 
 Clients and server share the machine, so absolute figures say more about the machine than about
 chatcal; the ratios to (a) are the figures to compare between runs. Run: ``python -m bench.api
-[--clients N] [--requests N] [--spacing MINUTES]`` (needs PostgreSQL at ``CHATCAL_TEST_POSTGRES``).
+[--clients N] [--requests N] [--workers N] [--pool-size N] [--spacing MINUTES]`` (needs PostgreSQL at
+``CHATCAL_TEST_POSTGRES``).
 """
 
 import argparse
@@ -170,6 +171,9 @@ def main() -> None:
         "--workers", type=int, default=os.cpu_count() or 1, help="server processes (default: one per core)"
     )
     parser.add_argument(
+        "--pool-size", type=int, default=None, help="CHATCAL_DB_POOL_SIZE (default: the server's own)"
+    )
+    parser.add_argument(
         "--spacing", type=int, default=180, help="minutes between booked starts (default 180: 8 a day)"
     )
     args = parser.parse_args()
@@ -199,10 +203,11 @@ def main() -> None:
             for s in starts
         )
 
+    pool = {} if args.pool_size is None else {"CHATCAL_DB_POOL_SIZE": str(args.pool_size)}
     with postgres_database("bench") as url, tempfile.TemporaryDirectory() as data:
         seed(url)
         with (
-            serving(url, Path(data), CHATCAL_WORKERS=str(args.workers)) as server,
+            serving(url, Path(data), CHATCAL_WORKERS=str(args.workers), **pool) as server,
             statistics_kept_fresh(url) as upkeep,
         ):
             offered = httpx.get(f"{server.base_url}{EVENT}/slots", params=window).json()["slots"]
