@@ -39,6 +39,11 @@ def _holds_time(booking: Booking, event_type: EventType) -> bool:
     return booking.status is not BookingStatus.PENDING or event_type.pending_blocks
 
 
+BOOKING_HOSTS_INSERT = BookingHost.__table__.insert()  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
+"""Hosts' shares are inserted with Core, like outbox events: the service never reads them back as
+objects in the same transaction, and the overlap guard fires on this statement just as on a flush."""
+
+
 def _assign(
     session: Session,
     event_type: EventType,
@@ -88,17 +93,17 @@ def _attach_hosts(
 ) -> None:
     hosts = {host.slug: host for host, _ in members}
     # In host id order: concurrent team bookings then meet the overlap guard in one order, never in a cycle.
-    for slug in sorted(slugs, key=lambda slug: hosts[slug].id or 0):
-        session.add(
-            BookingHost(
-                booking_id=booking.id or 0,
-                host_id=hosts[slug].id or 0,
-                blocked_start=booking.start - timedelta(minutes=event_type.buffer_before),
-                blocked_end=booking.end + timedelta(minutes=event_type.buffer_after),
-                active=_holds_time(booking, event_type),
-            )
-        )
-    session.flush()
+    rows = [
+        {
+            "booking_id": booking.id or 0,
+            "host_id": hosts[slug].id or 0,
+            "blocked_start": booking.start - timedelta(minutes=event_type.buffer_before),
+            "blocked_end": booking.end + timedelta(minutes=event_type.buffer_after),
+            "active": _holds_time(booking, event_type),
+        }
+        for slug in sorted(slugs, key=lambda slug: hosts[slug].id or 0)
+    ]
+    session.execute(BOOKING_HOSTS_INSERT, rows)
 
 
 def book(
