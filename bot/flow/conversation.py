@@ -141,7 +141,8 @@ class ChatFlow:
         try:
             return self._attempt(incoming, None)
         except NeedsRewording as need:
-            return self._attempt(incoming, reword(need.model, need.text, need.today))
+            model = self.deps.language_model
+            return self._attempt(incoming, reword(model, need.text, need.today) if model else "")
 
     def _attempt(self, incoming: Incoming, reworded: str | None) -> list[Reply]:
         """Two first messages of a new chat may race to create its row; the loser simply runs again

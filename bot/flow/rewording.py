@@ -43,9 +43,8 @@ class Rewording(BaseModel):
 class NeedsRewording(Exception):
     """Raised inside a turn: ask the model about ``text`` outside the lock, then replay the turn."""
 
-    def __init__(self, model: LanguageModel, text: str, today: date) -> None:
+    def __init__(self, text: str, today: date) -> None:
         super().__init__(text)
-        self.model = model
         self.text = text
         self.today = today
 

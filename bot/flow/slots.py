@@ -85,11 +85,10 @@ def _readable(turn: Turn, text: str) -> str | None:
     zone = ZoneInfo(turn.state.zone or "UTC")
     if parse_when(text, turn.now, zone) is not None:
         return text
-    model = turn.deps.language_model
-    if model is None:
+    if turn.deps.language_model is None:
         return None
     if turn.reworded is None:
-        raise NeedsRewording(model, text, turn.now.astimezone(zone).date())
+        raise NeedsRewording(text, turn.now.astimezone(zone).date())
     return turn.reworded if parse_when(turn.reworded, turn.now, zone) is not None else None
 
 
