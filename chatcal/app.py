@@ -79,8 +79,14 @@ def freeze_startup_heap() -> None:
     gc.freeze()
 
 
-def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) -> Runtime:
-    """Everything the routes need, migrated and ready (this is where connections start)."""
+def build_runtime(
+    settings: Settings, clock: Callable[[], datetime] = utcnow, *, serving_http: bool = True
+) -> Runtime:
+    """Everything the routes need, migrated and ready (this is where connections start).
+
+    Only an HTTP server lists slots, so only it (``serving_http``) watches for changes to cache them:
+    the terminal chat would otherwise hold a LISTEN connection and thread it never uses.
+    """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(make_engine(settings.effective_database_url, settings.db_pool_size))
     if settings.skip_migrations:
@@ -102,7 +108,7 @@ def build_runtime(settings: Settings, clock: Callable[[], datetime] = utcnow) ->
         clock=clock,
         payments=_payments(settings),
         language_model=_language_model(settings),
-        slot_cache=_slot_cache(settings, database),
+        slot_cache=_slot_cache(settings, database) if serving_http else None,
     )
 
 

@@ -140,7 +140,7 @@ def chat(
 ) -> None:
     """Book by chatting in the terminal (numbers press buttons, /help for commands, quit to leave)."""
     settings = Settings()
-    runtime = build_runtime(settings)
+    runtime = build_runtime(settings, serving_http=False)
     console = ConsoleChat(chat_flow(runtime), typer.echo, settings.data_dir / "invites", user)
     console.run(_prompt, event)
     runtime.close()
