@@ -58,10 +58,12 @@ def _event_type(session: Session, owner: str, slug: str) -> EventType:
     return event_type
 
 
-def _managed(session: Session, rt: Runtime, booking: Booking) -> ManagedBooking:
+def _managed(
+    session: Session, rt: Runtime, booking: Booking, hosts: tuple[str, ...] | None = None
+) -> ManagedBooking:
     token = manage_token(rt.secret, booking.uid)
     return ManagedBooking(
-        booking=booking_out(session, booking),
+        booking=booking_out(session, booking, hosts),
         manage_token=token,
         manage_url=rt.manage_url(token),
         pay_url=rt.pay_url(token) if booking.status is BookingStatus.HELD else None,
@@ -124,26 +126,28 @@ def create_booking(
     slug: str,
     request: BookingIn,
     rt: RuntimeDep,
-    response: Response,
     idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
-) -> ManagedBooking:
-    """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer."""
+) -> Response:
+    """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer.
+
+    The answer is written as it was built, not validated again against ``ManagedBooking``.
+    """
 
     def book(session: Session) -> ManagedBooking:
         event_type = _event_type(session, owner, slug)  # held: the answer reads it from the session again
-        booking = service.book(session, event_type, request, rt.clock(), rt.video)
-        return _managed(session, rt, booking)
+        booked = service.book(session, event_type, request, rt.clock(), rt.video)
+        return _managed(session, rt, booked.booking, booked.hosts)
 
     def work(session: Session) -> tuple[int, dict[str, object]]:
         return 201, book(session).model_dump(mode="json")
 
     if idempotency_key is None:
         with rt.db.transaction(write=True) as session:
-            return book(session)
+            body = book(session).model_dump_json()
+        return Response(body, status_code=201, media_type="application/json")
     fingerprint = request_hash(f"book:{owner}/{slug}", request.model_dump(mode="json"))
-    status, body = run_once(rt.db, idempotency_key, fingerprint, work)
-    response.status_code = status
-    return ManagedBooking.model_validate(body)
+    status, stored = run_once(rt.db, idempotency_key, fingerprint, work)
+    return Response(orjson.dumps(stored), status_code=status, media_type="application/json")
 
 
 def _current(session: Session, rt: Runtime, token: str) -> Booking:

@@ -109,12 +109,13 @@ def host_calendars(
     schedules = {host.id: _schedule_of(session, event_type, host) for host, _ in members}
     lo, hi = engine.busy_range(schedules.values(), rules, engine.Interval(*window))
     lo, hi = lo - BUFFER_DRIFT, hi + BUFFER_DRIFT
+    found = repository.busy_time(session, ids, lo, hi)
     bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
-    for booking in repository.open_bookings(session, ids, lo, hi):
+    for booking in found.bookings:
         if booking.booking_id != ignore_booking and _blocks(booking):
             bookings[booking.host_id].append(_existing(booking))
     busy: dict[int, list[engine.Interval]] = defaultdict(list)
-    for host_id, start, end in repository.busy_blocks(session, ids, lo, hi):
+    for host_id, start, end in found.blocks:
         busy[host_id].append(engine.Interval(start, end))
     rotating = any(group is not None for _, group in members)
     last = repository.last_booked(session, event_type.id or 0, ids) if rotating else {}

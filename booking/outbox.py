@@ -4,18 +4,20 @@ A worker dispatches them after commit (notifications, notes, outbound webhooks),
 after a booking can delay its follow-ups but never lose them.
 """
 
+from typing import Any
+
 from sqlmodel import Session
 
+from booking import repository
 from booking.columns import utcnow
-from booking.models import Booking, OutboxEvent
-
-OUTBOX_INSERT = OutboxEvent.__table__.insert()  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
-"""A plain Core insert: nothing reads the event back in the transaction, so the ORM's unit of work
-(instance state, flush planning) would be pure cost on every booking change."""
+from booking.models import Booking
 
 
-def emit(session: Session, kind: str, booking: Booking, **extra: str | int | None) -> None:
-    """Record ``kind`` (``booking.created``, ``booking.cancelled``, …) for ``booking``."""
+def event(kind: str, booking: Booking, **extra: str | int | None) -> dict[str, Any]:
+    """The outbox row reporting ``kind`` (``booking.accepted``, ``booking.cancelled``, …) for ``booking``.
+
+    Every column but ``booking_id``, so a new booking's event can be written before its id is known.
+    """
     payload = {
         "uid": booking.uid,
         "status": booking.status.value,
@@ -23,5 +25,9 @@ def emit(session: Session, kind: str, booking: Booking, **extra: str | int | Non
         "end": booking.end.isoformat(),
         **extra,
     }
-    row = {"kind": kind, "booking_id": booking.id, "payload": payload, "created_at": utcnow(), "attempts": 0}
-    session.execute(OUTBOX_INSERT, row)
+    return {"kind": kind, "payload": payload, "created_at": utcnow(), "attempts": 0}
+
+
+def emit(session: Session, kind: str, booking: Booking, **extra: str | int | None) -> None:
+    """Record ``kind`` for ``booking``, which is already stored."""
+    repository.add_event(session, {**event(kind, booking, **extra), "booking_id": booking.id})

@@ -4,22 +4,41 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, bindparam, func, or_
+from sqlalchemy import (
+    Boolean,
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    func,
+    null,
+    or_,
+    true,
+    union_all,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlmodel import Session, col, select
 
+from booking.columns import UTCDateTime
 from booking.models import (
     Booking,
     BookingHost,
     BusyBlock,
     EventType,
     Host,
+    OutboxEvent,
     Schedule,
     Team,
     TeamMember,
 )
 from booking.models.bookings import OPEN_STATUSES, BookingStatus
 from booking.schemas import DAY_MINUTES
+
+PREFETCHED = "prefetched_schedules"
+StoredSchedule = tuple[str, list[dict[str, Any]], list[dict[str, Any]]]
+"""A schedule's zone, weekly hours and date overrides as stored."""
 
 
 def host_by_slug(session: Session, slug: str) -> Host | None:
@@ -30,10 +49,26 @@ def team_by_slug(session: Session, slug: str) -> Team | None:
     return session.exec(select(Team).where(Team.slug == slug)).first()
 
 
+OWNER_SCHEDULE = func.coalesce(
+    sa_select(col(Schedule.id))
+    .where(col(Schedule.host_id) == Host.id, col(Schedule.id) == EventType.schedule_id)
+    .correlate(Host, EventType)
+    .scalar_subquery(),
+    sa_select(col(Schedule.id))
+    .where(col(Schedule.host_id) == Host.id)
+    .order_by(col(Schedule.is_default).desc(), col(Schedule.id))
+    .limit(1)
+    .correlate(Host)
+    .scalar_subquery(),
+)
+"""The schedule ``schedule_for`` picks for the event type's owner: its own, else the default, else the
+oldest (two subqueries, as SQLite can't order a subquery by an outer column)."""
+
 PUBLIC_EVENT_TYPE = (
-    select(EventType, Host)
+    sa_select(EventType, Host, col(Schedule.time_zone), col(Schedule.weekly), col(Schedule.overrides))
     .join(Host, col(Host.id) == EventType.host_id)
     .outerjoin(Team, col(Team.id) == EventType.team_id)
+    .outerjoin(Schedule, col(Schedule.id) == OWNER_SCHEDULE)
     .where(
         col(EventType.slug) == bindparam("slug"),
         col(EventType.active).is_(True),
@@ -50,14 +85,18 @@ running it."""
 def public_event_type(session: Session, owner: str, slug: str) -> EventType | None:
     """An active event type by its public path (a host's own or a team's), in one round trip.
 
-    The owning host is loaded alongside and kept referenced by the session (whose identity map holds
-    only weak references), so the slot query that follows finds it without another round trip.
+    The owning host and its schedule come along: the host is kept referenced by the session (whose
+    identity map holds only weak references) and the schedule is left for the next ``schedule_for``,
+    so the slot query that follows needs neither lookup.
     """
-    row = session.exec(PUBLIC_EVENT_TYPE, params={"owner": owner, "slug": slug}).first()
+    row = session.execute(PUBLIC_EVENT_TYPE, {"owner": owner, "slug": slug}).first()
     if row is None:
         return None
-    event_type, host = row
+    event_type: EventType = row[0]
+    host, time_zone, weekly, overrides = row[1:]
     session.info.setdefault("kept", []).append(host)
+    schedule = None if time_zone is None else (time_zone, weekly, overrides)
+    session.info.setdefault(PREFETCHED, {})[(host.id, event_type.schedule_id or 0)] = schedule
     return event_type
 
 
@@ -104,11 +143,17 @@ SCHEDULE_FOR = (
 )
 
 
-def schedule_for(
-    session: Session, host_id: int, preferred: int | None
-) -> tuple[str, list[dict[str, Any]], list[dict[str, Any]]] | None:
-    """(zone, weekly, overrides) of the host's schedule ``preferred``, else default, else oldest one."""
-    row = session.execute(SCHEDULE_FOR, {"host_id": host_id, "preferred": preferred or 0}).first()
+def schedule_for(session: Session, host_id: int, preferred: int | None) -> StoredSchedule | None:
+    """(zone, weekly, overrides) of the host's schedule ``preferred``, else default, else oldest one.
+
+    A schedule fetched with the event type (``public_event_type``) is used once, by the query it was
+    fetched for; any later call reads the table again.
+    """
+    prefetched: dict[tuple[int, int], StoredSchedule | None] = session.info.get(PREFETCHED, {})
+    key = (host_id, preferred or 0)
+    if key in prefetched:
+        return prefetched.pop(key)
+    row = session.connection().execute(SCHEDULE_FOR, {"host_id": host_id, "preferred": key[1]}).first()
     return None if row is None else (row[0], row[1], row[2])
 
 
@@ -170,29 +215,35 @@ OPEN_BOOKINGS = (
 """Found through ``ix_booking_hosts_host_blocked`` with both ends bounded: a block starting before the
 window by more than the longest block can't reach into it, so a host's whole history is never read."""
 
-
-def open_bookings(
-    session: Session, host_ids: Sequence[int], start: datetime, end: datetime
-) -> list[OpenBooking]:
-    """Open bookings of these hosts touching ``[start, end)``, once per host they occupy."""
-    bounds = {"start": start, "end": end, "earliest_block": start - LONGEST_BLOCK}
-    rows = session.execute(OPEN_BOOKINGS, {"host_ids": list(host_ids), **bounds})
-    return [OpenBooking(*row) for row in rows]
-
-
-BUSY_BLOCKS = sa_select(col(BusyBlock.host_id), col(BusyBlock.start), col(BusyBlock.end)).where(
+BUSY_BLOCKS = sa_select(
+    col(BusyBlock.host_id), null(), col(BusyBlock.start), col(BusyBlock.end), *(null() for _ in range(6))
+).where(
     col(BusyBlock.host_id).in_(bindparam("host_ids", expanding=True)),
     col(BusyBlock.end) > bindparam("start"),
     col(BusyBlock.start) < bindparam("end"),
 )
+"""Busy blocks in the open bookings' columns, with no booking id: both kinds in one round trip."""
+
+BUSY_TIME: CompoundSelect[Any] = union_all(OPEN_BOOKINGS, BUSY_BLOCKS)
 
 
-def busy_blocks(
-    session: Session, host_ids: Sequence[int], start: datetime, end: datetime
-) -> list[tuple[int, datetime, datetime]]:
-    """(host id, start, end) of these hosts' busy blocks touching ``[start, end)``."""
-    rows = session.execute(BUSY_BLOCKS, {"host_ids": list(host_ids), "start": start, "end": end})
-    return [(host_id, block_start, block_end) for host_id, block_start, block_end in rows]
+class BusyTime(NamedTuple):
+    """What keeps hosts from a new booking: open bookings and external busy blocks, by host."""
+
+    bookings: list[OpenBooking]
+    blocks: list[tuple[int, datetime, datetime]]
+
+
+def busy_time(session: Session, host_ids: Sequence[int], start: datetime, end: datetime) -> BusyTime:
+    """Open bookings (once per host they occupy) and busy blocks of these hosts touching ``[start, end)``."""
+    bounds = {"host_ids": list(host_ids), "start": start, "end": end, "earliest_block": start - LONGEST_BLOCK}
+    busy = BusyTime([], [])
+    for row in session.connection().execute(BUSY_TIME, bounds):
+        if row[1] is None:
+            busy.blocks.append((row[0], row[2], row[3]))
+        else:
+            busy.bookings.append(OpenBooking(*row))
+    return busy
 
 
 def last_booked(session: Session, event_type_id: int, host_ids: Sequence[int]) -> dict[int, datetime]:
@@ -228,6 +279,82 @@ def booking_hosts(session: Session, booking_id: int) -> list[BookingHost]:
     return list(session.exec(select(BookingHost).where(BookingHost.booking_id == booking_id)).all())
 
 
+BOOKINGS = Booking.__table__  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
+OUTBOX = OutboxEvent.__table__  # type: ignore[attr-defined]
+BOOKING_INSERT = BOOKINGS.insert()
+BOOKING_HOSTS_INSERT = BookingHost.__table__.insert()  # type: ignore[attr-defined]
+OUTBOX_INSERT = OUTBOX.insert()
+"""Plain Core inserts: nothing reads these rows back as objects in the transaction that writes them,
+so the ORM's unit of work (instance state, flush planning) would be pure cost on every booking."""
+SHARE_COLUMNS = ["booking_id", "host_id", "blocked_start", "blocked_end", "active"]
+EVENT_COLUMNS = ["kind", "payload", "created_at", "attempts"]
+
+
+def _new_booking_statement() -> Select[int]:
+    """A booking, its hosts' shares and its outbox event in one PostgreSQL statement (one round trip).
+
+    Data-modifying CTEs run as one statement: the overlap guard fires on the shares' insert just as on
+    a separate one, and a failure anywhere inserts nothing. Shares come as parallel arrays, so one
+    prebuilt statement serves any number of hosts.
+    """
+    columns = [column for column in BOOKINGS.c if column.name != "id"]
+    values = {column.name: bindparam(column.name, type_=column.type) for column in columns}
+    booking = BOOKING_INSERT.values(values).returning(BOOKINGS.c.id).cte("new_booking")
+    share = (
+        func.unnest(
+            bindparam("share_host_ids", type_=ARRAY(Integer)),
+            bindparam("share_starts", type_=ARRAY(UTCDateTime)),
+            bindparam("share_ends", type_=ARRAY(UTCDateTime)),
+            bindparam("share_active", type_=ARRAY(Boolean)),
+        )
+        .table_valued(*SHARE_COLUMNS[1:])
+        .render_derived(name="share")
+    )
+    shares = BOOKING_HOSTS_INSERT.from_select(
+        SHARE_COLUMNS, sa_select(booking.c.id, *share.c).select_from(booking).join(share, true())
+    ).cte("new_shares")
+    event_values: dict[str, Any] = {
+        name: bindparam(f"event_{name}", type_=OUTBOX.c[name].type) for name in EVENT_COLUMNS
+    }
+    event_values["booking_id"] = sa_select(booking.c.id).scalar_subquery()
+    event = OUTBOX_INSERT.values(event_values).cte("new_event")
+    return sa_select(booking.c.id).add_cte(shares, event)
+
+
+NEW_BOOKING = _new_booking_statement()
+NEW_BOOKING_ROW = BOOKING_INSERT.returning(BOOKINGS.c.id)
+
+
+def insert_booking(
+    session: Session, booking: dict[str, Any], shares: list[dict[str, Any]], event: dict[str, Any]
+) -> int:
+    """Insert a booking with its hosts' shares and its outbox event; returns the booking's id.
+
+    ``booking`` holds every column but ``id``; ``shares`` and ``event`` every column but their
+    ``booking_id``. On PostgreSQL that is one round trip; SQLite, in-process, runs three statements.
+    """
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        params = {
+            **booking,
+            "share_host_ids": [share["host_id"] for share in shares],
+            "share_starts": [share["blocked_start"] for share in shares],
+            "share_ends": [share["blocked_end"] for share in shares],
+            "share_active": [share["active"] for share in shares],
+            **{f"event_{name}": event[name] for name in EVENT_COLUMNS},
+        }
+        return connection.execute(NEW_BOOKING, params).scalar_one()
+    booking_id: int = connection.execute(NEW_BOOKING_ROW, booking).scalar_one()
+    connection.execute(BOOKING_HOSTS_INSERT, [{**share, "booking_id": booking_id} for share in shares])
+    add_event(session, {**event, "booking_id": booking_id})
+    return booking_id
+
+
+def add_event(session: Session, event: dict[str, Any]) -> None:
+    """Record an outbox event (every column but ``id``)."""
+    session.connection().execute(OUTBOX_INSERT, event)
+
+
 HOST_SLUGS = (
     sa_select(col(Host.slug))
     .join(BookingHost, col(BookingHost.host_id) == Host.id)
@@ -238,7 +365,7 @@ HOST_SLUGS = (
 
 def host_slugs(session: Session, booking_id: int) -> list[str]:
     """The slugs of a booking's hosts (built once: every booking answer asks)."""
-    return list(session.execute(HOST_SLUGS, {"booking_id": booking_id}).scalars())
+    return list(session.connection().execute(HOST_SLUGS, {"booking_id": booking_id}).scalars())
 
 
 def latest_in_chain(session: Session, booking: Booking) -> Booking:

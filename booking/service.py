@@ -7,6 +7,7 @@ locked, written with its outbox event, and guarded once more by the database's o
 
 import secrets
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlmodel import Session
 
@@ -15,7 +16,7 @@ from booking import outbox, repository
 from booking.calendar import slot_query
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.intake import check_answers
-from booking.models import Booking, BookingHost, EventType
+from booking.models import Booking, EventType, Host
 from booking.models.bookings import OPEN_STATUSES, BookingStatus
 from booking.schemas import BookingIn, QuestionIn
 from integrations.video import VideoRooms
@@ -37,11 +38,6 @@ def _initial_status(event_type: EventType) -> BookingStatus:
 
 def _holds_time(booking: Booking, event_type: EventType) -> bool:
     return booking.status is not BookingStatus.PENDING or event_type.pending_blocks
-
-
-BOOKING_HOSTS_INSERT = BookingHost.__table__.insert()  # type: ignore[attr-defined]  # (SQLModel doesn't declare it)
-"""Hosts' shares are inserted with Core, like outbox events: the service never reads them back as
-objects in the same transaction, and the overlap guard fires on this statement just as on a flush."""
 
 
 def _assign(
@@ -84,26 +80,41 @@ def _has_lapsed_hold(query: engine.SlotQuery, now: datetime) -> bool:
     )
 
 
-def _attach_hosts(
+def _in_id_order(members: repository.Members, slugs: tuple[str, ...]) -> list[Host]:
+    """The chosen hosts by id: concurrent team bookings then meet the overlap guard in one order."""
+    return [host for host, _ in members if host.slug in slugs]
+
+
+def _insert(
     session: Session,
     booking: Booking,
     event_type: EventType,
     members: repository.Members,
     slugs: tuple[str, ...],
-) -> None:
-    hosts = {host.slug: host for host, _ in members}
-    # In host id order: concurrent team bookings then meet the overlap guard in one order, never in a cycle.
-    rows = [
-        {
-            "booking_id": booking.id or 0,
-            "host_id": hosts[slug].id or 0,
-            "blocked_start": booking.start - timedelta(minutes=event_type.buffer_before),
-            "blocked_end": booking.end + timedelta(minutes=event_type.buffer_after),
-            "active": _holds_time(booking, event_type),
-        }
-        for slug in sorted(slugs, key=lambda slug: hosts[slug].id or 0)
-    ]
-    session.execute(BOOKING_HOSTS_INSERT, rows)
+    kind: str,
+    **extra: str | int | None,
+) -> tuple[str, ...]:
+    """Store a new booking with its hosts' shares and its outbox event; returns its hosts' slugs.
+
+    The booking gets its id; each host's share blocks the booking's time with its buffers.
+    """
+    hosts = _in_id_order(members, slugs)
+    share = {
+        "blocked_start": booking.start - timedelta(minutes=event_type.buffer_before),
+        "blocked_end": booking.end + timedelta(minutes=event_type.buffer_after),
+        "active": _holds_time(booking, event_type),
+    }
+    shares = [{**share, "host_id": host.id} for host in hosts]
+    row = booking.model_dump(exclude={"id"})
+    booking.id = repository.insert_booking(session, row, shares, outbox.event(kind, booking, **extra))
+    return tuple(host.slug for host in hosts)
+
+
+class Booked(NamedTuple):
+    """A new booking and its hosts' slugs (in the order ``repository.host_slugs`` gives them)."""
+
+    booking: Booking
+    hosts: tuple[str, ...]
 
 
 def book(
@@ -115,7 +126,7 @@ def book(
     *,
     channel: str = "api",
     channel_user_id: str | None = None,
-) -> Booking:
+) -> Booked:
     """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later."""
     questions = [QuestionIn.model_validate(question) for question in event_type.questions]
     answers = check_answers(questions, request.answers)
@@ -149,11 +160,8 @@ def book(
         created_at=now,
         updated_at=now,
     )
-    session.add(booking)
-    session.flush()
-    _attach_hosts(session, booking, event_type, members, assignment.hosts)
-    outbox.emit(session, f"booking.{status.value}", booking)
-    return booking
+    hosts = _insert(session, booking, event_type, members, assignment.hosts, f"booking.{status.value}")
+    return Booked(booking, hosts)
 
 
 def _end(
@@ -272,12 +280,10 @@ def reschedule(
     )
     successor.rescheduled_from_id = booking.id
     successor.created_at = successor.updated_at = now
-    session.add(successor)
-    session.flush()
-    _attach_hosts(session, successor, event_type, members, _keep_hosts(session, booking, assignment))
+    hosts = _keep_hosts(session, booking, assignment)
+    _insert(session, successor, event_type, members, hosts, "booking.rescheduled", previous=booking.uid)
     booking.rescheduled_to_id = successor.id
     session.add(booking)
-    outbox.emit(session, "booking.rescheduled", successor, previous=booking.uid)
     return successor
 
 

@@ -80,7 +80,7 @@ def _book(turn: Turn) -> Booking:
         turn.deps.video,
         channel=turn.incoming.channel,
         channel_user_id=turn.incoming.who.user_id,
-    )
+    ).booking
 
 
 def _move(turn: Turn) -> Booking:

@@ -20,7 +20,7 @@ from tests.booking.factory import MONDAY_10, NOW, VIDEO, add_event_type, add_hos
 def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
     with db.transaction(write=True) as session:
         event_type = session.get_one(EventType, event_type_id)
-        return service.book(session, event_type, request(start), now, VIDEO)
+        return service.book(session, event_type, request(start), now, VIDEO).booking
 
 
 def status_of(db: Database, uid: str) -> BookingStatus:
@@ -224,7 +224,7 @@ def test_intake_answers_are_checked_per_type(db: Database) -> None:
             request(topic=" Pricing ", seats="2", plan="pro"),
             NOW,
             VIDEO,
-        )
+        ).booking
         assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
 
 
@@ -313,7 +313,7 @@ def test_busy_reads_reach_back_as_far_as_the_longest_block(db: Database) -> None
     ends = booking.end  # of its blocked time too: the factory's event type has no buffers
     later_half_hour = timedelta(minutes=30)
     with db.transaction() as session:
-        found = repository.open_bookings(session, [host], ends - timedelta(seconds=1), ends + later_half_hour)
-        too_late = repository.open_bookings(session, [host], ends, ends + later_half_hour)
-    assert [row.booking_id for row in found] == [booking.id]
-    assert too_late == []
+        found = repository.busy_time(session, [host], ends - timedelta(seconds=1), ends + later_half_hour)
+        too_late = repository.busy_time(session, [host], ends, ends + later_half_hour)
+    assert [row.booking_id for row in found.bookings] == [booking.id]
+    assert too_late.bookings == []

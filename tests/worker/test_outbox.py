@@ -27,7 +27,9 @@ class Inbox:
 
 def book_and_cancel(db: Database, event_type_id: int) -> None:
     with db.transaction(write=True) as session:
-        booking = service.book(session, session.get_one(EventType, event_type_id), request(), NOW, VIDEO)
+        booking = service.book(
+            session, session.get_one(EventType, event_type_id), request(), NOW, VIDEO
+        ).booking
     with db.transaction(write=True) as session:
         service.cancel(session, session.get_one(Booking, booking.id), NOW, "ill")
 
