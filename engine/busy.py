@@ -28,6 +28,14 @@ class BookingStatus(StrEnum):
 BLOCKING = frozenset({BookingStatus.ACCEPTED, BookingStatus.PENDING, BookingStatus.HELD})
 
 
+def _span(start: datetime, end: datetime) -> Span:
+    """``[start, end)`` in epoch seconds, refusing naive or empty ranges."""
+    span = clock.to_epoch(start, "start"), clock.to_epoch(end, "end")
+    if span[1] <= span[0]:
+        raise EngineInputError(f"end {end.isoformat()} is not after start {start.isoformat()}")
+    return span
+
+
 @dataclass(frozen=True, slots=True)
 class Interval:
     """An aware ``[start, end)``: an external calendar event, or a request window."""
@@ -37,10 +45,7 @@ class Interval:
     span: Span = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        span = clock.to_epoch(self.start, "start"), clock.to_epoch(self.end, "end")
-        if span[1] <= span[0]:
-            raise EngineInputError(f"end {self.end.isoformat()} is not after start {self.start.isoformat()}")
-        object.__setattr__(self, "span", span)
+        object.__setattr__(self, "span", _span(self.start, self.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +65,7 @@ class ExistingBooking:
     span: Span = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "span", Interval(self.start, self.end).span)
+        object.__setattr__(self, "span", _span(self.start, self.end))
         if self.expires_at is not None:
             clock.require_aware(self.expires_at, "expires_at")
         if self.buffer_before < 0 or self.buffer_after < 0:

@@ -4,7 +4,7 @@ Windows are wall-clock times on a local date, so "09:00–17:00" stays 09:00–1
 23:59 means midnight; touching windows merge, so hours can run across midnight into the next day.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -58,27 +58,36 @@ class DateOverride:
 
 @dataclass(frozen=True, slots=True)
 class Schedule:
-    """Weekly hours and overrides, read on the wall clock of ``zone``."""
+    """Weekly hours and overrides, read on the wall clock of ``zone``.
+
+    Each date's hours are worked out once per schedule: a query reads the same days several times
+    (tracing where availability began, then expanding it), and zone arithmetic is the costly part.
+    """
 
     zone: str
     weekly: tuple[WeeklyWindow, ...] = ()
     overrides: tuple[DateOverride, ...] = ()
+    _by_date: dict[date, tuple[TimeRange, ...]] = field(init=False, repr=False, compare=False)
+    _days: dict[date, list[Span]] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         clock.zone(self.zone)
-        days = [override.day for override in self.overrides]
-        if len(days) != len(set(days)):
+        by_date = {override.day: override.hours for override in self.overrides}
+        if len(by_date) != len(self.overrides):
             raise EngineInputError("a date may have only one override; put all its ranges in it")
+        object.__setattr__(self, "_by_date", by_date)
+
+    def _hours_on(self, day: date) -> list[Span]:
+        """Working time on one local date, in the order of its ranges."""
+        spans = self._days.get(day)
+        if spans is None:
+            ranges = self._by_date.get(day)
+            if ranges is None:
+                ranges = tuple(window.hours for window in self.weekly if window.weekday == day.isoweekday())
+            tz = clock.zone(self.zone)
+            spans = self._days[day] = [hours.span_on(day, tz) for hours in ranges]
+        return spans
 
     def available(self, first: date, last: date) -> list[Span]:
         """Working time on local dates ``first``..``last`` as a span list."""
-        tz = clock.zone(self.zone)
-        by_weekday: dict[int, list[TimeRange]] = {}
-        for window in self.weekly:
-            by_weekday.setdefault(window.weekday, []).append(window.hours)
-        overrides = {override.day: override.hours for override in self.overrides}
-        spans: list[Span] = []
-        for day in clock.day_range(first, last):
-            ranges = overrides.get(day, by_weekday.get(day.isoweekday(), ()))
-            spans.extend(hours.span_on(day, tz) for hours in ranges)
-        return normalize(spans)
+        return normalize(span for day in clock.day_range(first, last) for span in self._hours_on(day))
