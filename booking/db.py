@@ -45,6 +45,19 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql(f"BEGIN {mode}")
 
 
+def _configure_postgres(engine: Engine) -> None:
+    """Sessions in UTC, so the driver hands back timestamps in ``datetime.UTC`` with nothing to convert.
+
+    Set on connect rather than as a startup option, which connection poolers such as PgBouncer
+    refuse; where a pooler drops it, values arrive in the server's zone and are converted instead.
+    """
+
+    @event.listens_for(engine, "connect")
+    def connect(dbapi_connection: Any, _: Any) -> None:
+        dbapi_connection.execute("SET TIME ZONE 'UTC'")
+        dbapi_connection.commit()
+
+
 def make_engine(url: str, pool_size: int = 10) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and explicit transaction control.
 
@@ -56,7 +69,9 @@ def make_engine(url: str, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _configure_sqlite(engine)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=5, pool_recycle=1800)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=5, pool_recycle=1800)
+    _configure_postgres(engine)
+    return engine
 
 
 def _lost_overlap(exc: DBAPIError) -> bool:
