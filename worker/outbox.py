@@ -6,6 +6,7 @@ write lock that bookings need.
 """
 
 import logging
+from collections import defaultdict
 from datetime import datetime, timedelta
 
 from sqlalchemy import update
@@ -49,18 +50,37 @@ def claim(db: Database, now: datetime, limit: int = BATCH) -> list[int]:
         return [event.id or 0 for event in events]
 
 
-def notices(session: Session, event: OutboxEvent) -> list[HostNotice]:
-    """What each host of the booking should read about ``event`` (none for events hosts don't need)."""
-    headline = HEADLINES.get(event.kind)
-    if headline is None or event.booking_id is None:
-        return []
-    booking = session.get_one(Booking, event.booking_id)
-    event_type = session.get_one(EventType, booking.event_type_id)
-    hosts = session.exec(
-        select(Host)
-        .join(BookingHost, col(BookingHost.host_id) == Host.id)
-        .where(BookingHost.booking_id == booking.id)
+def notices(session: Session, ids: list[int]) -> dict[int, list[HostNotice]]:
+    """What each host should read about each of these events (none for events hosts don't need).
+
+    Two queries for the whole batch: the events with their bookings and event types, then the hosts
+    of those bookings.
+    """
+    rows = session.exec(
+        select(OutboxEvent, Booking, EventType)
+        .join(Booking, col(Booking.id) == OutboxEvent.booking_id)
+        .join(EventType, col(EventType.id) == Booking.event_type_id)
+        .where(col(OutboxEvent.id).in_(ids), col(OutboxEvent.kind).in_(HEADLINES))
     ).all()
+    hosts: dict[int, list[Host]] = defaultdict(list)
+    for booking_id, host in session.exec(
+        select(BookingHost.booking_id, Host)
+        .join(Host, col(Host.id) == BookingHost.host_id)
+        .where(col(BookingHost.booking_id).in_([booking.id for _, booking, _ in rows]))
+        .order_by(col(BookingHost.id))
+    ):
+        hosts[booking_id].append(host)
+    found = {
+        event.id or 0: _notices(event, booking, event_type, hosts[booking.id or 0])
+        for event, booking, event_type in rows
+    }
+    return {event_id: found.get(event_id, []) for event_id in ids}
+
+
+def _notices(
+    event: OutboxEvent, booking: Booking, event_type: EventType, hosts: list[Host]
+) -> list[HostNotice]:
+    headline = HEADLINES[event.kind]
     zone = booking.attendee_time_zone
     guest = f"{booking.attendee_name} ({local(booking.start, zone)} for them, {zone})"
     return [
@@ -82,7 +102,7 @@ def deliver(db: Database, notifier: HostNotifier, ids: list[int], now: datetime)
     (delivery is at least once either way).
     """
     with db.transaction() as session:
-        pending = {event_id: notices(session, session.get_one(OutboxEvent, event_id)) for event_id in ids}
+        pending = notices(session, ids)
     sent = [event_id for event_id, batch in pending.items() if _send(notifier, event_id, batch)]
     if sent:
         with db.transaction(write=True) as session:
