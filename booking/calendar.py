@@ -6,7 +6,7 @@ offered and the slot accepted come from the same data through the same code.
 
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, NamedTuple
 
 from pydantic import Field, TypeAdapter
 from sqlmodel import Session
@@ -23,6 +23,8 @@ PERIOD: TypeAdapter[RollingPeriodIn | FixedPeriodIn | None] = TypeAdapter(
 )
 BUFFER_DRIFT = timedelta(minutes=DAY_MINUTES)
 """How far a booking's stored blocked range can be from what its event type's buffers block today."""
+RECENT = timedelta(days=1)
+"""How much busy time before a window is read first (see ``slot_query``)."""
 ENGINE_STATUS = {
     BookingStatus.ACCEPTED: engine.BookingStatus.ACCEPTED,
     BookingStatus.PENDING: engine.BookingStatus.PENDING,
@@ -73,6 +75,12 @@ def _blocks(booking: repository.OpenBooking) -> bool:
     return not (booking.status is BookingStatus.PENDING and not booking.pending_blocks)
 
 
+def _reaches(booking: repository.OpenBooking, lo: datetime, hi: datetime) -> bool:
+    """Whether the booking's time with its event type's current buffers overlaps ``[lo, hi)``."""
+    blocked_start = booking.start - timedelta(minutes=booking.buffer_before)
+    return blocked_start < hi and booking.end + timedelta(minutes=booking.buffer_after) > lo
+
+
 def _existing(booking: repository.OpenBooking) -> engine.ExistingBooking:
     return engine.ExistingBooking(
         booking.start,
@@ -85,50 +93,54 @@ def _existing(booking: repository.OpenBooking) -> engine.ExistingBooking:
     )
 
 
-def host_calendars(
-    session: Session,
-    event_type: EventType,
-    rules: engine.EventRules,
-    window: tuple[datetime, datetime],
-    ignore_booking: int | None = None,
-    members: repository.Members | None = None,
-) -> tuple[engine.HostCalendar, ...]:
-    """Each host of ``event_type`` with schedule, open bookings and busy blocks around ``window``.
+class Hosts(NamedTuple):
+    """An event type's hosts as the engine needs them, busy time aside: read once per query."""
 
-    The engine says how far around the window busy time matters (``engine.busy_range``: back to
-    where availability starts running, forward to the end of the last slot's day, limit periods
-    whole); that is widened by ``BUFFER_DRIFT`` because a stored blocked range keeps a booking's own
-    buffers as they were when it was made, and the engine applies its event type's current ones.
-    ``members`` spares the lookup when the caller has already read the event type's hosts.
-    """
+    members: repository.Members
+    schedules: dict[int, engine.Schedule]
+    last_booked: dict[int, datetime]
+
+
+def _hosts(session: Session, event_type: EventType, members: repository.Members | None) -> Hosts:
+    """The hosts of ``event_type`` with their schedules (and round-robin turns when it rotates)."""
     if members is None:
         members = repository.event_type_members(session, event_type)
     if not members:
         raise NotFound("this event type has no hosts yet")
-    ids = [host.id for host, _ in members if host.id is not None]
-    schedules = {host.id: _schedule_of(session, event_type, host) for host, _ in members}
-    lo, hi = engine.busy_range(schedules.values(), rules, engine.Interval(*window))
-    lo, hi = lo - BUFFER_DRIFT, hi + BUFFER_DRIFT
-    found = repository.busy_time(session, ids, lo, hi)
+    schedules = {host.id or 0: _schedule_of(session, event_type, host) for host, _ in members}
+    rotating = any(group is not None for _, group in members)
+    last = repository.last_booked(session, event_type.id or 0, list(schedules)) if rotating else {}
+    return Hosts(members, schedules, last)
+
+
+def host_calendars(
+    session: Session, hosts: Hosts, lo: datetime, hi: datetime, ignore_booking: int | None
+) -> tuple[engine.HostCalendar, ...]:
+    """Each host with schedule, and the open bookings and busy blocks that reach into ``[lo, hi)``.
+
+    A stored blocked range keeps a booking's buffers as they were when it was made, while the engine
+    applies its event type's current ones; so the store is asked for the range widened by
+    ``BUFFER_DRIFT`` and what comes back is trimmed with the current buffers.
+    """
+    found = repository.busy_time(session, list(hosts.schedules), lo - BUFFER_DRIFT, hi + BUFFER_DRIFT)
     bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
     for booking in found.bookings:
-        if booking.booking_id != ignore_booking and _blocks(booking):
+        if booking.booking_id != ignore_booking and _blocks(booking) and _reaches(booking, lo, hi):
             bookings[booking.host_id].append(_existing(booking))
     busy: dict[int, list[engine.Interval]] = defaultdict(list)
     for host_id, start, end in found.blocks:
-        busy[host_id].append(engine.Interval(start, end))
-    rotating = any(group is not None for _, group in members)
-    last = repository.last_booked(session, event_type.id or 0, ids) if rotating else {}
+        if start < hi and end > lo:
+            busy[host_id].append(engine.Interval(start, end))
     return tuple(
         engine.HostCalendar(
             host.slug,
-            schedules[host.id],
+            hosts.schedules[host.id or 0],
             tuple(bookings[host.id or 0]),
             tuple(busy[host.id or 0]),
             group,
-            last.get(host.id or 0),
+            hosts.last_booked.get(host.id or 0),
         )
-        for host, group in members
+        for host, group in hosts.members
     )
 
 
@@ -151,9 +163,35 @@ def slot_query(
     ignore_booking: int | None = None,
     members: repository.Members | None = None,
 ) -> engine.SlotQuery:
-    """The engine question for ``event_type`` over ``window`` as seen by an invitee in ``invitee_zone``."""
+    """The engine question for ``event_type`` over ``window`` as seen by an invitee in ``invitee_zone``.
+
+    The engine says how far around the window busy time matters (``engine.busy_range``: back to
+    where availability starts running, forward to the end of the last slot's day, limit periods
+    whole). Hours that run for days make that a week back, yet on a calendar with bookings the free
+    range a start lies in has nearly always begun within ``RECENT``: that is read first, and the rest
+    only if ``engine.settled`` says the answer could depend on it. ``members`` spares the lookup when
+    the caller has already read the event type's hosts.
+    """
     rules = engine_rules(event_type)
-    calendars = host_calendars(session, event_type, rules, window, ignore_booking, members)
+    hosts = _hosts(session, event_type, members)
+    lo, hi = engine.busy_range(hosts.schedules.values(), rules, engine.Interval(*window))
+    recent = lo if rules.limits else max(lo, window[0] - RECENT)  # limits count whole periods
+    query = _query(
+        rules, host_calendars(session, hosts, recent, hi, ignore_booking), window, now, invitee_zone
+    )
+    if recent > lo and not engine.settled(query, recent):
+        calendars = host_calendars(session, hosts, lo, hi, ignore_booking)
+        query = _query(rules, calendars, window, now, invitee_zone)
+    return query
+
+
+def _query(
+    rules: engine.EventRules,
+    calendars: tuple[engine.HostCalendar, ...],
+    window: tuple[datetime, datetime],
+    now: datetime,
+    invitee_zone: str,
+) -> engine.SlotQuery:
     try:
         return engine.SlotQuery(rules, calendars, engine.Interval(*window), now, invitee_zone)
     except engine.EngineInputError as exc:

@@ -238,7 +238,7 @@ def busy_time(session: Session, host_ids: Sequence[int], start: datetime, end: d
     """Open bookings (once per host they occupy) and busy blocks of these hosts touching ``[start, end)``."""
     bounds = {"host_ids": list(host_ids), "start": start, "end": end, "earliest_block": start - LONGEST_BLOCK}
     busy = BusyTime([], [])
-    for row in session.connection().execute(BUSY_TIME, bounds):
+    for row in session.connection().execute(BUSY_TIME, bounds).all():
         if row[1] is None:
             busy.blocks.append((row[0], row[2], row[3]))
         else:

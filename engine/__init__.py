@@ -13,7 +13,7 @@ from engine.rules import (
     RollingPeriod,
 )
 from engine.schedule import DateOverride, Schedule, TimeRange, WeeklyWindow
-from engine.slots import Assignment, Slot, SlotQuery, busy_range, check_start, find_slots
+from engine.slots import Assignment, Slot, SlotQuery, busy_range, check_start, find_slots, settled
 
 __all__ = [
     "Assignment",
@@ -38,4 +38,5 @@ __all__ = [
     "busy_range",
     "check_start",
     "find_slots",
+    "settled",
 ]

@@ -117,6 +117,29 @@ def busy_reach(schedule: Schedule, rules: EventRules, window: Span) -> Span:
     return lo, hi
 
 
+def settled_since(calendar: HostCalendar, rules: EventRules, bounds: Bounds, since: int) -> bool:
+    """Whether blocked time ending by ``since`` can't change this host's starts in the window.
+
+    Free time is working time minus blocked time, so blocked time ending by ``since`` only frees time
+    before ``since``. If some instant from ``since`` to the first possible start is not free with the
+    blocked time that reaches past ``since``, every free range the window can use begins after
+    ``since`` and is the same with the older blocked time or without it. Limits count bookings over
+    whole periods, so an event type with limits is never settled early.
+    """
+    if rules.limits:
+        return False
+    tz = calendar.tz
+    period_lo, _ = period_span(rules.period, bounds.now, bounds.invitee, tz)
+    lower = max(bounds.earliest, period_lo)
+    window_lo = max(bounds.window[0], lower)
+    if lower >= since:
+        return True
+    first, last = sorted((since, window_lo))
+    available = calendar.schedule.available(clock.local_date(first, tz), clock.local_date(last, tz))
+    free = subtract(available, blocked_spans(calendar.bookings, calendar.busy, rules, bounds.now))
+    return not any(start <= since and window_lo < end for start, end in free)
+
+
 def host_time(calendar: HostCalendar, rules: EventRules, bounds: Bounds) -> HostTime:
     """Free time of one host for ``rules``: hours minus busy, buffers and full limit periods."""
     tz = calendar.tz

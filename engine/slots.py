@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from engine import clock
 from engine.busy import Interval
 from engine.errors import EngineInputError
-from engine.host import Bounds, HostCalendar, busy_reach
+from engine.host import Bounds, HostCalendar, busy_reach, settled_since
 from engine.rules import EventRules
 from engine.schedule import Schedule
 from engine.team import choose_hosts, team_starts
@@ -83,6 +83,20 @@ def busy_range(
         raise EngineInputError("a query needs at least one host")
     lo, hi = min(lo for lo, _ in reaches), max(hi for _, hi in reaches)
     return clock.from_epoch(lo), clock.from_epoch(hi)
+
+
+def settled(query: SlotQuery, fetched_from: datetime) -> bool:
+    """Whether the answer holds without the hosts' blocked time that ends by ``fetched_from``.
+
+    A store can then read recent blocked time first (in ``busy_range``, from ``fetched_from`` on, each
+    booking with its own buffers as stores keep it) and reach further back only when this says no:
+    availability that runs for days makes ``busy_range`` reach back a week, yet on a calendar with
+    bookings the free range a start lies in usually began a few hours earlier. The new event's
+    buffer before widens what older blocked time can still cover.
+    """
+    bounds = query.bounds()
+    since = clock.to_epoch(fetched_from, "fetched_from") + query.rules.buffer_before * clock.MINUTE
+    return all(settled_since(calendar, query.rules, bounds, since) for calendar in query.hosts)
 
 
 def find_slots(query: SlotQuery) -> list[Slot]:

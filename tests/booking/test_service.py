@@ -12,7 +12,7 @@ from booking.db import Database
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, OutboxEvent, Schedule
 from booking.models.bookings import BookingStatus
-from booking.schemas import ScheduleIn
+from booking.schemas import BusyBlockIn, ScheduleIn
 from engine import find_slots
 from tests.booking.factory import MONDAY_10, NOW, VIDEO, add_event_type, add_host, later, request, setup
 
@@ -317,3 +317,49 @@ def test_busy_reads_reach_back_as_far_as_the_longest_block(db: Database) -> None
         too_late = repository.busy_time(session, [host], ends, ends + later_half_hour)
     assert [row.booking_id for row in found.bookings] == [booking.id]
     assert too_late.bookings == []
+
+
+def test_a_longer_buffer_set_after_booking_reaches_into_the_next_day(db: Database) -> None:
+    """Stored blocked time keeps the buffers a booking was made with; the engine applies today's.
+
+    A 16:30 booking's stored time ends at 17:00 Monday. With the buffer after raised to 17 hours it
+    keeps Tuesday free until 10:00, though Tuesday's reads start at Tuesday's midnight.
+    """
+    _, event_type = setup(db)
+    book(db, event_type, later(6 * 60 + 30))
+    with db.transaction(write=True) as session:
+        session.get_one(EventType, event_type).buffer_after = 17 * 60
+    tuesday_9 = MONDAY_10 + timedelta(hours=23)
+    with db.transaction() as session:
+        query = slot_query(
+            session,
+            session.get_one(EventType, event_type),
+            (tuesday_9, tuesday_9 + timedelta(hours=2)),
+            NOW,
+            "UTC",
+        )
+        assert [slot.start.strftime("%H:%M") for slot in find_slots(query)][:1] == ["10:00"]
+    with pytest.raises(SlotTaken):
+        book(db, event_type, tuesday_9)
+
+
+def test_busy_time_older_than_a_day_still_sets_the_grid_of_hours_that_never_stop(db: Database) -> None:
+    """A 45-minute grid runs from where free time began: here Monday 10:07, two days before the window.
+
+    With nothing blocked in the day before the window, the first read can't settle the answer, so
+    the older busy block is read too (without it the grid would follow the fixed phase).
+    """
+    with db.transaction(write=True) as session:
+        host = add_host(session)
+        always = [{"weekday": day, "start": "00:00", "end": "23:59"} for day in range(1, 8)]
+        spec = ScheduleIn.model_validate({"name": "Always", "time_zone": "UTC", "weekly": always})
+        schedule = session.exec(select(Schedule).where(Schedule.host_id == host.id)).one()
+        catalog.save_schedule(session, host, spec, schedule)
+        event_type = add_event_type(session, host, interval=45).id or 0
+        block = BusyBlockIn(start=later(-60), end=later(7))
+        catalog.save_busy_block(session, host, block)
+    wednesday_10 = MONDAY_10 + timedelta(days=2)
+    with db.transaction() as session:
+        window = (wednesday_10, wednesday_10 + timedelta(hours=2))
+        query = slot_query(session, session.get_one(EventType, event_type), window, NOW, "UTC")
+        assert [slot.start.strftime("%H:%M") for slot in find_slots(query)] == ["10:15", "11:00", "11:45"]

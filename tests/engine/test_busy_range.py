@@ -4,12 +4,15 @@ Random queries (as in ``test_properties``) get extra bookings and busy time plac
 range, up to ten days away, blocking and counted by limits alike; and the query's own busy data is
 cut down to what overlaps the range. Either way the slots stay exactly the same. A booking is
 "outside" with its own buffers, the way the store keeps blocked ranges.
+
+``settled``: when it says an answer needs nothing older than a cut, the slots found with only the
+blocked time reaching past the cut are exactly the slots found with everything.
 """
 
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from hypothesis import given
+from hypothesis import event, given
 from hypothesis import strategies as st
 
 from engine import (
@@ -23,6 +26,7 @@ from engine import (
     SlotQuery,
     busy_range,
     find_slots,
+    settled,
 )
 from tests.engine.oracles import hosts_only
 from tests.engine.scenarios import query as scenario
@@ -88,3 +92,42 @@ def test_the_range_follows_how_long_availability_runs() -> None:
         utc("2026-03-08 23:45"),  # the ISO week from Monday 9 March, less the buffer before
         utc("2026-03-16 00:10"),
     )
+
+
+@SOME
+@given(queries(), st.data())
+def test_a_settled_answer_needs_no_older_blocked_time(query: SlotQuery, data: st.DataObject) -> None:
+    found = find_slots(query)
+    lo, hi = busy_range((calendar.schedule for calendar in query.hosts), query.rules, query.window)
+    span = int((query.window.end - lo).total_seconds() // 60)
+    cut = lo + minutes(data.draw(st.integers(0, span)))
+    recent = hosts_only(query, tuple(overlapping(calendar, cut, hi) for calendar in query.hosts))
+    if settled(recent, cut):
+        event("settled")
+        assert find_slots(recent) == found
+
+
+def test_an_earlier_booking_settles_a_calendar_open_around_the_clock() -> None:
+    """Hours that never stop reach back a week; a booking the same morning makes that unnecessary."""
+    around_the_clock = schedule("UTC", {"mon-sun": "00:00-23:59"})
+    slot = ("2026-03-11 10:00", "2026-03-11 10:30")
+    open_all_week = scenario(around_the_clock, slot, "2026-03-01 00:00")
+    cut = utc("2026-03-11 00:00")
+    assert busy_range([around_the_clock], open_all_week.rules, open_all_week.window)[0] < cut
+    assert not settled(open_all_week, cut)
+    morning = ExistingBooking(utc("2026-03-11 08:00"), utc("2026-03-11 08:30"))
+    booked = hosts_only(open_all_week, [replace(open_all_week.hosts[0], bookings=(morning,))])
+    assert settled(booked, cut)
+    assert not settled(booked, cut + timedelta(hours=9))  # the cut after the booking: free since then
+
+
+def test_blocked_time_before_the_cut_still_covers_the_new_events_buffer() -> None:
+    """Office hours from 09:00 settle at 08:55, unless a 15-minute buffer lets older time reach 09:10."""
+    office = scenario(
+        schedule("UTC", {"mon-fri": "09:00-17:00"}),
+        ("2026-03-11 10:00", "2026-03-11 10:30"),
+        "2026-03-01 00:00",
+    )
+    assert settled(office, utc("2026-03-11 08:55"))
+    buffered = replace(office, rules=replace(office.rules, buffer_before=15))
+    assert not settled(buffered, utc("2026-03-11 08:55"))
