@@ -14,7 +14,6 @@ from sqlalchemy import (
     func,
     null,
     or_,
-    true,
     union_all,
 )
 from sqlalchemy import select as sa_select
@@ -290,29 +289,41 @@ SHARE_COLUMNS = ["booking_id", "host_id", "blocked_start", "blocked_end", "activ
 EVENT_COLUMNS = ["kind", "payload", "created_at", "attempts"]
 
 
+class Shares(NamedTuple):
+    """The booking_hosts rows of a booking: each host's share blocks the same time."""
+
+    host_ids: list[int]
+    blocked_start: datetime
+    blocked_end: datetime
+    active: bool
+
+    def rows(self, booking_id: int) -> list[dict[str, Any]]:
+        blocked = {
+            "blocked_start": self.blocked_start,
+            "blocked_end": self.blocked_end,
+            "active": self.active,
+        }
+        return [{"booking_id": booking_id, "host_id": host_id, **blocked} for host_id in self.host_ids]
+
+
 def _new_booking_statement() -> Select[int]:
     """A booking, its hosts' shares and its outbox event in one PostgreSQL statement (one round trip).
 
     Data-modifying CTEs run as one statement: the overlap guard fires on the shares' insert just as on
-    a separate one, and a failure anywhere inserts nothing. Shares come as parallel arrays, so one
-    prebuilt statement serves any number of hosts.
+    a separate one, and a failure anywhere inserts nothing. The hosts come as an array, so one
+    prebuilt statement serves any number of them.
     """
     columns = [column for column in BOOKINGS.c if column.name != "id"]
     values = {column.name: bindparam(column.name, type_=column.type) for column in columns}
     booking = BOOKING_INSERT.values(values).returning(BOOKINGS.c.id).cte("new_booking")
-    share = (
-        func.unnest(
-            bindparam("share_host_ids", type_=ARRAY(Integer)),
-            bindparam("share_starts", type_=ARRAY(UTCDateTime)),
-            bindparam("share_ends", type_=ARRAY(UTCDateTime)),
-            bindparam("share_active", type_=ARRAY(Boolean)),
-        )
-        .table_valued(*SHARE_COLUMNS[1:])
-        .render_derived(name="share")
+    share = sa_select(
+        booking.c.id,
+        func.unnest(bindparam("share_host_ids", type_=ARRAY(Integer))),
+        bindparam("share_blocked_start", type_=UTCDateTime),
+        bindparam("share_blocked_end", type_=UTCDateTime),
+        bindparam("share_active", type_=Boolean),
     )
-    shares = BOOKING_HOSTS_INSERT.from_select(
-        SHARE_COLUMNS, sa_select(booking.c.id, *share.c).select_from(booking).join(share, true())
-    ).cte("new_shares")
+    shares = BOOKING_HOSTS_INSERT.from_select(SHARE_COLUMNS, share).cte("new_shares")
     event_values: dict[str, Any] = {
         name: bindparam(f"event_{name}", type_=OUTBOX.c[name].type) for name in EVENT_COLUMNS
     }
@@ -325,27 +336,22 @@ NEW_BOOKING = _new_booking_statement()
 NEW_BOOKING_ROW = BOOKING_INSERT.returning(BOOKINGS.c.id)
 
 
-def insert_booking(
-    session: Session, booking: dict[str, Any], shares: list[dict[str, Any]], event: dict[str, Any]
-) -> int:
+def insert_booking(session: Session, booking: dict[str, Any], shares: Shares, event: dict[str, Any]) -> int:
     """Insert a booking with its hosts' shares and its outbox event; returns the booking's id.
 
-    ``booking`` holds every column but ``id``; ``shares`` and ``event`` every column but their
-    ``booking_id``. On PostgreSQL that is one round trip; SQLite, in-process, runs three statements.
+    ``booking`` holds every column but ``id``, ``event`` every column but ``booking_id``. On
+    PostgreSQL that is one round trip; SQLite, in-process, runs three statements.
     """
     connection = session.connection()
     if connection.dialect.name == "postgresql":
         params = {
             **booking,
-            "share_host_ids": [share["host_id"] for share in shares],
-            "share_starts": [share["blocked_start"] for share in shares],
-            "share_ends": [share["blocked_end"] for share in shares],
-            "share_active": [share["active"] for share in shares],
+            **{f"share_{name}": value for name, value in shares._asdict().items()},
             **{f"event_{name}": event[name] for name in EVENT_COLUMNS},
         }
         return connection.execute(NEW_BOOKING, params).scalar_one()
     booking_id: int = connection.execute(NEW_BOOKING_ROW, booking).scalar_one()
-    connection.execute(BOOKING_HOSTS_INSERT, [{**share, "booking_id": booking_id} for share in shares])
+    connection.execute(BOOKING_HOSTS_INSERT, shares.rows(booking_id))
     add_event(session, {**event, "booking_id": booking_id})
     return booking_id
 

@@ -99,12 +99,12 @@ def _insert(
     The booking gets its id; each host's share blocks the booking's time with its buffers.
     """
     hosts = _in_id_order(members, slugs)
-    share = {
-        "blocked_start": booking.start - timedelta(minutes=event_type.buffer_before),
-        "blocked_end": booking.end + timedelta(minutes=event_type.buffer_after),
-        "active": _holds_time(booking, event_type),
-    }
-    shares = [{**share, "host_id": host.id} for host in hosts]
+    shares = repository.Shares(
+        [host.id or 0 for host in hosts],
+        booking.start - timedelta(minutes=event_type.buffer_before),
+        booking.end + timedelta(minutes=event_type.buffer_after),
+        _holds_time(booking, event_type),
+    )
     row = booking.model_dump(exclude={"id"})
     booking.id = repository.insert_booking(session, row, shares, outbox.event(kind, booking, **extra))
     return tuple(host.slug for host in hosts)

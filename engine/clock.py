@@ -77,8 +77,9 @@ def wall_to_epoch(day: date, wall: time, tz: ZoneInfo) -> int:
     return first
 
 
+@lru_cache(maxsize=4096)
 def midnight(day: date, tz: ZoneInfo) -> int:
-    """The instant the wall calendar in ``tz`` turns to ``day``."""
+    """The instant the wall calendar in ``tz`` turns to ``day`` (remembered: every query asks for days)."""
     return wall_to_epoch(day, time(0), tz)
 
 
