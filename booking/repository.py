@@ -333,7 +333,6 @@ def _new_booking_statement() -> Select[int]:
 
 
 NEW_BOOKING = _new_booking_statement()
-NEW_BOOKING_ROW = BOOKING_INSERT.returning(BOOKINGS.c.id)
 
 
 def insert_booking(session: Session, booking: dict[str, Any], shares: Shares, event: dict[str, Any]) -> int:
@@ -350,7 +349,7 @@ def insert_booking(session: Session, booking: dict[str, Any], shares: Shares, ev
             **{f"event_{name}": event[name] for name in EVENT_COLUMNS},
         }
         return connection.execute(NEW_BOOKING, params).scalar_one()
-    booking_id: int = connection.execute(NEW_BOOKING_ROW, booking).scalar_one()
+    booking_id = connection.execute(BOOKING_INSERT, booking).lastrowid  # (RETURNING needs SQLite 3.35)
     connection.execute(BOOKING_HOSTS_INSERT, shares.rows(booking_id))
     add_event(session, {**event, "booking_id": booking_id})
     return booking_id
