@@ -192,6 +192,7 @@ def _query(
     now: datetime,
     invitee_zone: str,
 ) -> engine.SlotQuery:
+    """The engine's question; what it refuses (an unknown zone, say) is the caller's bad request."""
     try:
         return engine.SlotQuery(rules, calendars, engine.Interval(*window), now, invitee_zone)
     except engine.EngineInputError as exc:
