@@ -38,7 +38,7 @@ class Booking(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True, max_length=32)
     ical_uid: str = Field(max_length=64)
-    event_type_id: int = Field(foreign_key="event_types.id", index=True)
+    event_type_id: int = Field(foreign_key="event_types.id")  # indexed by ix_bookings_event_type_start
     status: BookingStatus = Field(
         sa_type=Enum(
             BookingStatus, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e]
