@@ -10,7 +10,7 @@ import anyio.to_thread
 
 from booking.db import Database
 from integrations.messaging import HostNotifier
-from worker.outbox import dispatch
+from worker.outbox import BATCH, dispatch
 
 log = logging.getLogger("chatcal.worker")
 EVERY_SECONDS = 2.0
@@ -21,13 +21,17 @@ async def run_outbox(
 ) -> None:
     """Dispatch every few seconds until ``stop`` is set; a failing round is logged and the next one retries.
 
+    A full batch means more may be waiting (a burst of bookings), so the next round starts at once.
     Stopping is cooperative, not a cancel: a round already in its thread finishes and hands its
     connection back before the caller closes the database.
     """
     while not stop.is_set():
+        delivered = 0
         try:
-            await anyio.to_thread.run_sync(dispatch, db, notifier, clock())
+            delivered = await anyio.to_thread.run_sync(dispatch, db, notifier, clock())
         except Exception:
             log.exception("outbox round failed")
+        if delivered >= BATCH:
+            continue
         with suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), EVERY_SECONDS)

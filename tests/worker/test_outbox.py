@@ -1,7 +1,11 @@
 """Outbox dispatch: every host hears about bookings once, failures are retried, leases expire."""
 
+import asyncio
+import threading
 from datetime import timedelta
 
+import anyio.to_thread
+import pytest
 from sqlmodel import select
 
 from booking import service
@@ -9,7 +13,8 @@ from booking.db import Database
 from booking.models import Booking, EventType, OutboxEvent
 from integrations.messaging import HostNotice
 from tests.booking.factory import NOW, VIDEO, request, setup
-from worker.outbox import LEASE, claim, dispatch
+from worker import in_process
+from worker.outbox import BATCH, LEASE, claim, dispatch
 
 
 class Inbox:
@@ -64,3 +69,33 @@ def test_two_dispatchers_never_claim_the_same_event(db: Database) -> None:
     first, second = claim(db, NOW), claim(db, NOW)
     assert len(first) == 2
     assert second == []
+
+
+def test_a_backlog_is_dispatched_without_waiting_between_full_batches(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With rounds an hour apart, a backlog of several batches can only all arrive by rounds back to back."""
+    _, event_type = setup(db)
+    book_and_cancel(db, event_type)
+    with db.transaction(write=True) as session:
+        booking_id = session.exec(select(Booking.id)).one()
+        for _ in range(2 * BATCH + 1):
+            session.add(OutboxEvent(kind="booking.accepted", booking_id=booking_id, payload={}))
+    arrived = threading.Event()
+
+    class Counting(Inbox):
+        def notify(self, notice: HostNotice) -> None:
+            super().notify(notice)
+            if len(self.notices) == 2 * BATCH + 1 + 2:  # and the booking's own two
+                arrived.set()
+
+    async def run() -> bool:
+        stop = asyncio.Event()
+        runner = asyncio.create_task(in_process.run_outbox(db, Counting(), lambda: NOW, stop))
+        all_arrived = await anyio.to_thread.run_sync(arrived.wait, 60)
+        stop.set()
+        await runner
+        return all_arrived
+
+    monkeypatch.setattr(in_process, "EVERY_SECONDS", 3600.0)
+    assert asyncio.run(run())
