@@ -1,1 +1,1 @@
-"""Background work: Celery tasks and schedules, or the same tasks in-process."""
+"""Background work: the outbox dispatch, run by each server process (``worker.in_process``)."""
