@@ -36,6 +36,7 @@ from booking.models.bookings import OPEN_STATUSES, BookingStatus
 from booking.schemas import DAY_MINUTES
 
 PREFETCHED = "prefetched_schedules"
+"""The ``session.info`` key under which ``public_event_type`` leaves schedules for ``schedule_for``."""
 StoredSchedule = tuple[str, list[dict[str, Any]], list[dict[str, Any]]]
 """A schedule's zone, weekly hours and date overrides as stored."""
 
