@@ -8,8 +8,10 @@ write lock that bookings need.
 import logging
 from collections import defaultdict
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, or_, select
 
 from booking.db import Database
@@ -55,45 +57,67 @@ def claim(db: Database, now: datetime, limit: int = BATCH) -> list[int]:
         return ids
 
 
+EVENTS = (
+    sa_select(
+        col(OutboxEvent.id),
+        col(OutboxEvent.kind),
+        col(Booking.id),
+        col(Booking.start),
+        col(Booking.attendee_name),
+        col(Booking.attendee_time_zone),
+        col(EventType.title),
+    )
+    .join(Booking, col(Booking.id) == OutboxEvent.booking_id)
+    .join(EventType, col(EventType.id) == Booking.event_type_id)
+    .where(col(OutboxEvent.id).in_(bindparam("ids", expanding=True)), col(OutboxEvent.kind).in_(HEADLINES))
+)
+HOSTS = (
+    sa_select(col(BookingHost.booking_id), col(Host.slug), col(Host.slack_user_id), col(Host.time_zone))
+    .join(Host, col(Host.id) == BookingHost.host_id)
+    .where(col(BookingHost.booking_id).in_(bindparam("booking_ids", expanding=True)))
+    .order_by(col(BookingHost.id))
+)
+"""Plain columns, not entities: a busy server reads a full batch every round."""
+
+
+class Recipient(NamedTuple):
+    """A host as a notice addresses them."""
+
+    slug: str
+    slack_user_id: str | None
+    time_zone: str
+
+
 def notices(session: Session, ids: list[int]) -> dict[int, list[HostNotice]]:
     """What each host should read about each of these events (none for events hosts don't need).
 
     Two queries for the whole batch: the events with their bookings and event types, then the hosts
     of those bookings.
     """
-    rows = session.exec(
-        select(OutboxEvent, Booking, EventType)
-        .join(Booking, col(Booking.id) == OutboxEvent.booking_id)
-        .join(EventType, col(EventType.id) == Booking.event_type_id)
-        .where(col(OutboxEvent.id).in_(ids), col(OutboxEvent.kind).in_(HEADLINES))
-    ).all()
-    hosts: dict[int, list[Host]] = defaultdict(list)
-    for booking_id, host in session.exec(
-        select(BookingHost.booking_id, Host)
-        .join(Host, col(Host.id) == BookingHost.host_id)
-        .where(col(BookingHost.booking_id).in_([booking.id for _, booking, _ in rows]))
-        .order_by(col(BookingHost.id))
+    connection = session.connection()
+    events = connection.execute(EVENTS, {"ids": ids}).all()
+    hosts: dict[int, list[Recipient]] = defaultdict(list)
+    for booking_id, slug, slack_user_id, zone in connection.execute(
+        HOSTS, {"booking_ids": [row[2] for row in events]}
     ):
-        hosts[booking_id].append(host)
+        hosts[booking_id].append(Recipient(slug, slack_user_id, zone))
     found = {
-        event.id or 0: _notices(event, booking, event_type, hosts[booking.id or 0])
-        for event, booking, event_type in rows
+        event_id: _notices(HEADLINES[kind], start, guest, zone, title, hosts[booking_id or 0])
+        for event_id, kind, booking_id, start, guest, zone, title in events
     }
     return {event_id: found.get(event_id, []) for event_id in ids}
 
 
 def _notices(
-    event: OutboxEvent, booking: Booking, event_type: EventType, hosts: list[Host]
+    headline: str, start: datetime, guest: str, zone: str, title: str, hosts: list[Recipient]
 ) -> list[HostNotice]:
-    headline = HEADLINES[event.kind]
-    zone = booking.attendee_time_zone
-    guest = f"{booking.attendee_name} ({local(booking.start, zone)} for them, {zone})"
+    invitee = f"{guest} ({local(start, zone)} for them, {zone})"
     return [
         HostNotice(
             host.slug,
             host.slack_user_id,
-            f"{headline}: {event_type.title}, {local(booking.start, host.time_zone)} your time "
-            f"({host.time_zone}), with {guest}.",
+            f"{headline}: {title}, {local(start, host.time_zone)} your time ({host.time_zone}), "
+            f"with {invitee}.",
         )
         for host in hosts
     ]
