@@ -50,6 +50,9 @@ def test_booking_and_managing_it(client: TestClient, db: Database) -> None:
     assert booking["hosts"] == ["ana"]
     assert booking["location"].startswith("https://meet.jit.si/chatcal-")
     assert created.json()["manage_url"].endswith(f"/v1/manage/{token}")
+    # Written as built, not validated by FastAPI: the manage view, which is, answers the same.
+    assert created.headers["content-type"] == "application/json"
+    assert created.json() == client.get(f"/v1/manage/{token}").json()
 
     invite = client.get(f"/v1/manage/{token}/invite.ics")
     assert invite.headers["content-type"].startswith("text/calendar")
