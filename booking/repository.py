@@ -216,7 +216,11 @@ OPEN_BOOKINGS = (
 window by more than the longest block can't reach into it, so a host's whole history is never read."""
 
 BUSY_BLOCKS = sa_select(
-    col(BusyBlock.host_id), null(), col(BusyBlock.start), col(BusyBlock.end), *(null() for _ in range(6))
+    col(BusyBlock.host_id),
+    null(),
+    col(BusyBlock.start),
+    col(BusyBlock.end),
+    *(null() for _ in OpenBooking._fields[4:]),
 ).where(
     col(BusyBlock.host_id).in_(bindparam("host_ids", expanding=True)),
     col(BusyBlock.end) > bindparam("start"),
@@ -370,7 +374,7 @@ HOST_SLUGS = (
 
 
 def host_slugs(session: Session, booking_id: int) -> list[str]:
-    """The slugs of a booking's hosts (built once: every booking answer asks)."""
+    """The slugs of a booking's hosts, in the order they were added (the statement is built once)."""
     return list(session.connection().execute(HOST_SLUGS, {"booking_id": booking_id}).scalars())
 
 

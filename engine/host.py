@@ -117,6 +117,17 @@ def busy_reach(schedule: Schedule, rules: EventRules, window: Span) -> Span:
     return lo, hi
 
 
+def _start_bounds(rules: EventRules, bounds: Bounds, tz: ZoneInfo) -> tuple[int, int, int]:
+    """(lower, window_lo, start_cap): where a query's starts may lie for a host in ``tz``.
+
+    Nothing is free before ``lower`` (notice and booking period); starts lie in
+    ``[window_lo, start_cap)``, the request window cut by both.
+    """
+    period_lo, period_hi = period_span(rules.period, bounds.now, bounds.invitee, tz)
+    lower = max(bounds.earliest, period_lo)
+    return lower, max(bounds.window[0], lower), min(bounds.window[1], period_hi)
+
+
 def settled_since(calendar: HostCalendar, rules: EventRules, bounds: Bounds, since: int) -> bool:
     """Whether blocked time ending by ``since`` can't change this host's starts in the window.
 
@@ -129,9 +140,7 @@ def settled_since(calendar: HostCalendar, rules: EventRules, bounds: Bounds, sin
     if rules.limits:
         return False
     tz = calendar.tz
-    period_lo, _ = period_span(rules.period, bounds.now, bounds.invitee, tz)
-    lower = max(bounds.earliest, period_lo)
-    window_lo = max(bounds.window[0], lower)
+    lower, window_lo, _ = _start_bounds(rules, bounds, tz)
     if lower >= since:
         return True
     first, last = sorted((since, window_lo))
@@ -143,10 +152,7 @@ def settled_since(calendar: HostCalendar, rules: EventRules, bounds: Bounds, sin
 def host_time(calendar: HostCalendar, rules: EventRules, bounds: Bounds) -> HostTime:
     """Free time of one host for ``rules``: hours minus busy, buffers and full limit periods."""
     tz = calendar.tz
-    period_lo, period_hi = period_span(rules.period, bounds.now, bounds.invitee, tz)
-    lower = max(bounds.earliest, period_lo)
-    start_cap = min(bounds.window[1], period_hi)
-    window_lo = max(bounds.window[0], lower)
+    lower, window_lo, start_cap = _start_bounds(rules, bounds, tz)
     if window_lo >= start_cap:
         return HostTime([], start_cap)
     first, still_open = _first_day(calendar.schedule, tz, window_lo, lower)
