@@ -10,6 +10,7 @@ count bookings). Services never commit: the caller's ``transaction`` does.
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -25,6 +26,8 @@ GUARD_DEADLOCK = "exclusion constraint on tuple"
 """Two overlapping claims inserted at once wait on each other's guard check; PostgreSQL aborts one."""
 DEADLOCK_DETECTED = "40P01"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+WROTE_SETUP = "wrote_setup"
+"""The ``session.info`` key set once a flush has written a row of ``changes.SETUP_TABLES``."""
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -83,6 +86,13 @@ def _lost_overlap(exc: DBAPIError) -> bool:
     return deadlocked and GUARD_DEADLOCK in message and '"booking_hosts"' in message
 
 
+def _note_setup_writes(session: Session, _: Any) -> None:
+    """Mark sessions that flushed a setup entity (every setup write goes through the ORM)."""
+    written = chain(session.new, session.dirty, session.deleted)
+    if any(getattr(entity, "__tablename__", None) in changes.SETUP_TABLES for entity in written):
+        session.info[WROTE_SETUP] = True
+
+
 class Database:
     """Sessions for one engine, with read and write transactions."""
 
@@ -97,6 +107,7 @@ class Database:
         )
         self._read = sessionmaker(reader, class_=Session, expire_on_commit=False)
         self._write = sessionmaker(writer, class_=Session, expire_on_commit=False)
+        event.listen(self._write, "after_flush", _note_setup_writes)
 
     @contextmanager
     def transaction(self, write: bool = False) -> Iterator[Session]:
@@ -110,7 +121,7 @@ class Database:
                 yield session
                 session.commit()
                 if write:
-                    changes.note_local_write()
+                    changes.note_local_write(setup=session.info.get(WROTE_SETUP, False))
             except (IntegrityError, OperationalError) as exc:
                 session.rollback()
                 if _lost_overlap(exc):

@@ -9,9 +9,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from sqlmodel import select
 
 from booking.changes import ChangeWatch, PostgresWatch, SqliteWatch, watch
 from booking.db import Database
+from booking.models import Host
 from tests.booking.factory import setup
 
 WAIT_S = 10.0
@@ -109,3 +111,34 @@ def test_without_a_listener_nothing_is_trusted() -> None:
         assert not unreachable.wait_for_change(None, 0.2)
     finally:
         unreachable.close()
+
+
+def test_setup_edits_move_the_setup_generation_and_bookings_do_not(
+    db: Database, watched: ChangeWatch
+) -> None:
+    """What depends on hosts' setup alone outlives bookings (on SQLite every commit moves both)."""
+    before, setup_before = watched.generation(), watched.setup_generation()
+    write_elsewhere(db, "DELETE FROM busy_blocks")
+    assert moved(watched, before)
+    if isinstance(watched, PostgresWatch):
+        assert watched.setup_generation() == setup_before
+    before = watched.generation()
+    write_elsewhere(db, "UPDATE event_types SET duration = 45")
+    assert moved(watched, before)
+    assert watched.setup_generation() != setup_before
+
+
+def test_this_process_s_setup_edits_move_the_setup_generation_at_once(
+    db: Database, watched: ChangeWatch
+) -> None:
+    setup_before = watched.setup_generation()
+    assert setup_before is not None
+    with db.transaction(write=True) as session:  # a booking-side write: no setup entity flushed
+        session.connection().exec_driver_sql("DELETE FROM busy_blocks")
+    assert watched.setup_generation() is not None
+    assert watched.setup_generation()[0] == setup_before[0]  # type: ignore[index]
+    with db.transaction(write=True) as session:
+        host = session.exec(select(Host)).one()
+        host.name = "Ana B"
+        session.add(host)
+    assert watched.setup_generation()[0] != setup_before[0]  # type: ignore[index]
