@@ -2,13 +2,14 @@
 
 A booking page is looked at far more often than it is booked, and each look asks the same question
 (this event type, this week, this zone) at the cost of several reads and the engine's work. Two
-things are kept, each with the generation read before computing it (``booking.changes``):
+things are kept, each with the generation read before computing it (``booking.changes``) and for a
+ttl at most (``CHATCAL_SLOT_CACHE_SECONDS``):
 
 - **answers**: the encoded answer per question, served again while no commit could have changed
-  availability and the answer is younger than a ttl. Only the changes time makes on its own
-  (minimum notice running out, a hold lapsing, a rolling period moving on) wait up to that ttl.
-- **setups**: each event type's rules, hosts and schedules, kept until a host edits one of the
-  setup tables; a new question (another week, another zone) then reads only busy time.
+  availability. Only the changes time makes on its own (minimum notice running out, a hold lapsing,
+  a rolling period moving on) wait up to the ttl.
+- **setups**: each event type's rules, hosts and schedules, kept while no host edits a setup table,
+  bookings notwithstanding; a new question (another week, another zone) then reads only busy time.
 
 A slot served from here may be taken a moment later, exactly as one computed afresh may: booking
 re-checks the exact start in its own transaction, with the setup read afresh, and the loser gets a 409.
@@ -37,7 +38,7 @@ class Kept(Generic[V]):
         generation: Callable[[], Generation | None],
         budget: int,
         size: Callable[[V], int],
-        ttl: timedelta | None = None,
+        ttl: timedelta,
     ) -> None:
         self._generation = generation
         self._budget = budget
@@ -58,15 +59,12 @@ class Kept(Generic[V]):
             return compute()
         with self._lock:
             kept = self._entries.get(key)
-            if kept is not None and kept[0] == generation and self._fresh(kept[1], now):
+            if kept is not None and kept[0] == generation and now - kept[1] < self._ttl:
                 self._entries.move_to_end(key)
                 return kept[2]
         value = compute()
         self._keep(key, (generation, now, value))
         return value
-
-    def _fresh(self, made: datetime, now: datetime) -> bool:
-        return self._ttl is None or now - made < self._ttl
 
     def _keep(self, key: Hashable, entry: tuple[Generation, datetime, V]) -> None:
         with self._lock:
@@ -88,13 +86,13 @@ class ListingCaches:
 
     watch: ChangeWatch
     setups: Kept[Setup]
-    answers: Kept[bytes] | None  # None: every answer computed afresh (CHATCAL_SLOT_CACHE_SECONDS=0)
+    answers: Kept[bytes]
 
     @classmethod
-    def over(cls, watch: ChangeWatch, answer_ttl: timedelta) -> "ListingCaches":
-        """Caches on ``watch``: answers for ``answer_ttl`` at most (none when it is zero)."""
-        answers = Kept[bytes](watch.generation, ANSWER_BYTES, len, answer_ttl) if answer_ttl else None
-        return cls(watch, Kept[Setup](watch.setup_generation, SETUPS, _one), answers)
+    def over(cls, watch: ChangeWatch, ttl: timedelta) -> "ListingCaches":
+        """Caches that ``watch`` empties, each entry kept for ``ttl`` at most."""
+        setups = Kept[Setup](watch.setup_generation, SETUPS, _one, ttl)
+        return cls(watch, setups, Kept[bytes](watch.generation, ANSWER_BYTES, len, ttl))
 
     def close(self) -> None:
         """Stop the watch (its listener thread on PostgreSQL)."""

@@ -4,7 +4,7 @@ Event types and slots by public path, booking with intake answers (``Idempotency
 and view / cancel / reschedule / calendar invite through a signed manage token. All rate limited.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Annotated
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from sqlmodel import Session
 from api.deps import RuntimeDep, rate_limited
 from api.runtime import Runtime
 from booking import repository, service
-from booking.calendar import slot_query
+from booking.calendar import Setup, setup_of, slot_query
 from booking.errors import Conflict, InvalidRequest, NotFound, ProviderFailed
 from booking.idempotency import request_hash, run_once
 from booking.links import manage_token, verify_manage_token
@@ -56,6 +56,15 @@ def _event_type(session: Session, owner: str, slug: str) -> EventType:
     if event_type is None:
         raise NotFound(f"No event type {owner}/{slug}.")
     return event_type
+
+
+def _setup(session: Session, rt: Runtime, owner: str, slug: str, now: datetime) -> Setup:
+    """The event type's setup, kept between listings while no host edits one (``api.kept``)."""
+
+    def read() -> Setup:
+        return setup_of(session, _event_type(session, owner, slug))
+
+    return read() if rt.listing is None else rt.listing.setups.get((owner, slug), now, read)
 
 
 def _managed(
@@ -108,7 +117,8 @@ def slots(
 
     def compute() -> bytes:
         with rt.db.transaction() as session:
-            found = find_slots(slot_query(session, _event_type(session, owner, slug), window, now, time_zone))
+            setup = _setup(session, rt, owner, slug, now)
+            found = find_slots(slot_query(session, setup, window, now, time_zone))
         # Hundreds of slots per answer: encoded straight by orjson rather than through validated models
         # (same schema; orjson writes aware datetimes as ISO 8601, UTC ones with ``Z``).
         zone = ZoneInfo(time_zone)
@@ -116,7 +126,7 @@ def slots(
         return orjson.dumps({"time_zone": time_zone, "slots": items}, option=orjson.OPT_UTC_Z)
 
     question = (owner, slug, *window, time_zone)
-    body = compute() if rt.slot_cache is None else rt.slot_cache.answer(question, now, compute)
+    body = compute() if rt.listing is None else rt.listing.answers.get(question, now, compute)
     return Response(body, media_type="application/json")
 
 

@@ -6,8 +6,8 @@ from datetime import datetime
 
 from fastapi import Request
 
+from api.kept import ListingCaches
 from api.ratelimit import RateLimiter
-from api.slot_cache import SlotCache
 from booking import links
 from booking.columns import utcnow
 from booking.db import Database
@@ -28,12 +28,12 @@ class Runtime:
     clock: Callable[[], datetime] = field(default=utcnow)
     payments: Mapping[str, PaymentLinks] = field(default_factory=dict)  # by event types' provider name
     language_model: LanguageModel | None = None  # reads unusual time wishes in chat; None: parser only
-    slot_cache: SlotCache | None = None  # None: every slot answer computed afresh
+    listing: ListingCaches | None = None  # None: every listing reads and computes afresh
 
     def close(self) -> None:
         """Stop watching for changes and close the database's connections."""
-        if self.slot_cache is not None:
-            self.slot_cache.close()
+        if self.listing is not None:
+            self.listing.close()
         self.db.engine.dispose()
 
     def manage_url(self, token: str) -> str:

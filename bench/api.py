@@ -7,7 +7,8 @@ clock with a 30-minute event type, and measures requests/s and p50 / p99 latency
 - (a) ``GET /healthz``, a trivial FastAPI endpoint on the same server: the floor of the stack;
 - (b) ``GET …/slots`` for a 7-day window (336 free starts, nothing booked yet), the same question
   each time, as many invitees opening one booking page ask it: answered from the slot cache;
-- (b2) the same with the window moved by a second each time, so every answer is computed afresh;
+- (b2) the same with the window moved by a second each time, so every answer is computed afresh (from
+  the event type's kept setup and a fresh read of busy time);
 - (c) ``POST …/bookings``, every request on its own free slot (``--spacing`` minutes apart, 8 a day by
   default: how densely the calendar fills changes how much busy time each booking reads), so any
   non-201, a 409 included, is an error.

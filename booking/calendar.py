@@ -93,36 +93,49 @@ def _existing(booking: repository.OpenBooking) -> engine.ExistingBooking:
     )
 
 
-class Hosts(NamedTuple):
-    """An event type's hosts as the engine needs them, busy time aside: read once per query."""
+class Setup(NamedTuple):
+    """What an event type's slots depend on besides the clock and busy time: its rules and its hosts
+    with their schedules.
 
-    members: repository.Members
+    Only a host's edits change it, never a booking, so a server may keep one between listings while
+    ``ChangeWatch.setup_generation`` stands still (``api.setup_cache``).
+    """
+
+    event_type_id: int
+    rules: engine.EventRules
+    members: tuple[repository.Member, ...]
     schedules: dict[int, engine.Schedule]
-    last_booked: dict[int, datetime]
+
+    @property
+    def rotating(self) -> bool:
+        """Whether some host takes turns (round-robin), which makes the last booking times matter."""
+        return any(member.group is not None for member in self.members)
 
 
-def _hosts(session: Session, event_type: EventType, members: repository.Members | None) -> Hosts:
-    """The hosts of ``event_type`` with their schedules (and round-robin turns when it rotates)."""
-    if members is None:
-        members = repository.event_type_members(session, event_type)
+def setup_of(session: Session, event_type: EventType) -> Setup:
+    """``event_type``'s rules, hosts and each host's schedule."""
+    members = tuple(repository.event_type_members(session, event_type))
     if not members:
         raise NotFound("this event type has no hosts yet")
-    schedules = {host.id or 0: _schedule_of(session, event_type, host) for host, _ in members}
-    rotating = any(group is not None for _, group in members)
-    last = repository.last_booked(session, event_type.id or 0, list(schedules)) if rotating else {}
-    return Hosts(members, schedules, last)
+    schedules = {member.id: _schedule_of(session, event_type, member.id) for member in members}
+    return Setup(event_type.id or 0, engine_rules(event_type), members, schedules)
 
 
 def host_calendars(
-    session: Session, hosts: Hosts, lo: datetime, hi: datetime, ignore_booking: int | None
+    session: Session,
+    setup: Setup,
+    last_booked: dict[int, datetime],
+    span: tuple[datetime, datetime],
+    ignore_booking: int | None,
 ) -> tuple[engine.HostCalendar, ...]:
-    """Each host with schedule, and the open bookings and busy blocks that reach into ``[lo, hi)``.
+    """Each host with schedule, and the open bookings and busy blocks that reach into ``span``.
 
     A stored blocked range keeps a booking's buffers as they were when it was made, while the engine
     applies its event type's current ones; so the store is asked for the range widened by
     ``BUFFER_DRIFT`` and what comes back is trimmed with the current buffers.
     """
-    found = repository.busy_time(session, list(hosts.schedules), lo - BUFFER_DRIFT, hi + BUFFER_DRIFT)
+    lo, hi = span
+    found = repository.busy_time(session, list(setup.schedules), lo - BUFFER_DRIFT, hi + BUFFER_DRIFT)
     bookings: dict[int, list[engine.ExistingBooking]] = defaultdict(list)
     for booking in found.bookings:
         if booking.booking_id != ignore_booking and _blocks(booking) and _reaches(booking, lo, hi):
@@ -133,54 +146,52 @@ def host_calendars(
             busy[host_id].append(engine.Interval(start, end))
     return tuple(
         engine.HostCalendar(
-            host.slug,
-            hosts.schedules[host.id or 0],
-            tuple(bookings[host.id or 0]),
-            tuple(busy[host.id or 0]),
-            group,
-            hosts.last_booked.get(host.id or 0),
+            member.slug,
+            setup.schedules[member.id],
+            tuple(bookings[member.id]),
+            tuple(busy[member.id]),
+            member.group,
+            last_booked.get(member.id),
         )
-        for host, group in hosts.members
+        for member in setup.members
     )
 
 
-def _schedule_of(session: Session, event_type: EventType, host: Host) -> engine.Schedule:
+def _schedule_of(session: Session, event_type: EventType, host_id: int) -> engine.Schedule:
     """The event type's own schedule for its owner; otherwise the host's default schedule."""
-    own = event_type.schedule_id if event_type.host_id == host.id else None
-    found = repository.schedule_for(session, host.id or 0, own)
+    own = event_type.schedule_id if event_type.host_id == host_id else None
+    found = repository.schedule_for(session, host_id, own)
     if found is None:
-        return engine.Schedule(host.time_zone)
+        return engine.Schedule(session.get_one(Host, host_id).time_zone)
     return engine_schedule(*found)
 
 
 def slot_query(
     session: Session,
-    event_type: EventType,
+    setup: Setup,
     window: tuple[datetime, datetime],
     now: datetime,
     invitee_zone: str,
     *,
     ignore_booking: int | None = None,
-    members: repository.Members | None = None,
 ) -> engine.SlotQuery:
-    """The engine question for ``event_type`` over ``window`` as seen by an invitee in ``invitee_zone``.
+    """The engine question for ``setup`` over ``window`` as seen by an invitee in ``invitee_zone``.
 
     The engine says how far around the window busy time matters (``engine.busy_range``: back to
     where availability starts running, forward to the end of the last slot's day, limit periods
     whole). Hours that run for days make that a week back, yet on a calendar with bookings the free
     range a start lies in has nearly always begun within ``RECENT``: that is read first, and the rest
-    only if ``engine.settled`` says the answer could depend on it. ``members`` spares the lookup when
-    the caller has already read the event type's hosts.
+    only if ``engine.settled`` says the answer could depend on it.
     """
-    rules = engine_rules(event_type)
-    hosts = _hosts(session, event_type, members)
-    lo, hi = engine.busy_range(hosts.schedules.values(), rules, engine.Interval(*window))
+    rules = setup.rules
+    ids = list(setup.schedules)
+    last = repository.last_booked(session, setup.event_type_id, ids) if setup.rotating else {}
+    lo, hi = engine.busy_range(setup.schedules.values(), rules, engine.Interval(*window))
     recent = lo if rules.limits else max(lo, window[0] - RECENT)  # limits count whole periods
-    query = _query(
-        rules, host_calendars(session, hosts, recent, hi, ignore_booking), window, now, invitee_zone
-    )
+    calendars = host_calendars(session, setup, last, (recent, hi), ignore_booking)
+    query = _query(rules, calendars, window, now, invitee_zone)
     if recent > lo and not engine.settled(query, recent):
-        calendars = host_calendars(session, hosts, lo, hi, ignore_booking)
+        calendars = host_calendars(session, setup, last, (lo, hi), ignore_booking)
         query = _query(rules, calendars, window, now, invitee_zone)
     return query
 

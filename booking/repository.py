@@ -107,21 +107,28 @@ def public_path(session: Session, event_type: EventType) -> tuple[str, str]:
     return session.get_one(Host, event_type.host_id).slug, event_type.slug
 
 
-Members = list[tuple[Host, str | None]]
-"""An event type's hosts with their round-robin group (None = must attend), by id."""
+class Member(NamedTuple):
+    """One host of an event type: who, and their round-robin group (None = must attend)."""
+
+    id: int
+    slug: str
+    group: str | None
 
 
-def event_type_members(session: Session, event_type: EventType) -> Members:
-    """The hosts of an event type with their round-robin group (None = must attend), by id."""
+MEMBERS = (
+    sa_select(col(Host.id), col(Host.slug), col(TeamMember.group))
+    .join(TeamMember, col(TeamMember.host_id) == Host.id)
+    .where(col(TeamMember.team_id) == bindparam("team_id"))
+    .order_by(col(Host.id))
+)
+
+
+def event_type_members(session: Session, event_type: EventType) -> list[Member]:
+    """The hosts of an event type by id: its owner alone, or its team's members."""
     if event_type.team_id is None:
-        return [(session.get_one(Host, event_type.host_id), None)]
-    rows = session.exec(
-        select(Host, TeamMember.group)
-        .join(TeamMember, col(TeamMember.host_id) == Host.id)
-        .where(TeamMember.team_id == event_type.team_id)
-        .order_by(col(Host.id))
-    ).all()
-    return [(host, group) for host, group in rows]
+        return [Member(event_type.host_id, session.get_one(Host, event_type.host_id).slug, None)]
+    rows = session.connection().execute(MEMBERS, {"team_id": event_type.team_id}).all()
+    return [Member(host_id or 0, slug, group) for host_id, slug, group in rows]
 
 
 def default_schedule(session: Session, host_id: int) -> Schedule | None:

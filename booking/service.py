@@ -13,10 +13,10 @@ from sqlmodel import Session
 
 import engine
 from booking import outbox, repository
-from booking.calendar import slot_query
+from booking.calendar import Setup, setup_of, slot_query
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.intake import check_answers
-from booking.models import Booking, EventType, Host
+from booking.models import Booking, EventType
 from booking.models.bookings import OPEN_STATUSES, BookingStatus
 from booking.schemas import BookingIn, QuestionIn
 from integrations.video import VideoRooms
@@ -43,7 +43,7 @@ def _holds_time(booking: Booking, event_type: EventType) -> bool:
 def _assign(
     session: Session,
     event_type: EventType,
-    members: repository.Members,
+    setup: Setup,
     start: datetime,
     now: datetime,
     zone: str,
@@ -56,13 +56,12 @@ def _assign(
     exclusion constraint lets one commit and turns the other into ``SlotTaken``. Event types whose
     rules count bookings (limits, round-robin turns) are booked one at a time instead.
     """
-    ids = [host.id for host, _ in members if host.id is not None]
-    if event_type.limits or any(group is not None for _, group in members):
+    if event_type.limits or setup.rotating:
         repository.lock_event_type(session, event_type.id or 0)
     end = start + timedelta(minutes=event_type.duration)
-    query = slot_query(session, event_type, (start, end), now, zone, ignore_booking=ignore, members=members)
-    if _has_lapsed_hold(query, now):
-        expire_holds(session, now, ids)  # the engine already ignores them; their rows still guard time
+    query = slot_query(session, setup, (start, end), now, zone, ignore_booking=ignore)
+    if _has_lapsed_hold(query, now):  # the engine already ignores them; their rows still guard time
+        expire_holds(session, now, list(setup.schedules))
     try:
         assignment = engine.check_start(query, start)
     except engine.EngineInputError as exc:
@@ -80,16 +79,16 @@ def _has_lapsed_hold(query: engine.SlotQuery, now: datetime) -> bool:
     )
 
 
-def _in_id_order(members: repository.Members, slugs: tuple[str, ...]) -> list[Host]:
+def _in_id_order(setup: Setup, slugs: tuple[str, ...]) -> list[repository.Member]:
     """The chosen hosts by id: concurrent team bookings then meet the overlap guard in one order."""
-    return [host for host, _ in members if host.slug in slugs]
+    return [member for member in setup.members if member.slug in slugs]
 
 
 def _insert(
     session: Session,
     booking: Booking,
     event_type: EventType,
-    members: repository.Members,
+    setup: Setup,
     slugs: tuple[str, ...],
     kind: str,
     **extra: str | int | None,
@@ -98,9 +97,9 @@ def _insert(
 
     The booking gets its id; each host's share blocks the booking's time with its buffers.
     """
-    hosts = _in_id_order(members, slugs)
+    hosts = _in_id_order(setup, slugs)
     shares = repository.Shares(
-        [host.id or 0 for host in hosts],
+        [host.id for host in hosts],
         booking.start - timedelta(minutes=event_type.buffer_before),
         booking.end + timedelta(minutes=event_type.buffer_after),
         _holds_time(booking, event_type),
@@ -130,9 +129,9 @@ def book(
     """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later."""
     questions = [QuestionIn.model_validate(question) for question in event_type.questions]
     answers = check_answers(questions, request.answers)
-    members = repository.event_type_members(session, event_type)
+    setup = setup_of(session, event_type)
     zone = request.attendee.time_zone
-    assignment = _assign(session, event_type, members, request.start, now, zone, ignore=None)
+    assignment = _assign(session, event_type, setup, request.start, now, zone, ignore=None)
     uid = secrets.token_urlsafe(12)
     status = _initial_status(event_type)
     booking = Booking(
@@ -160,7 +159,7 @@ def book(
         created_at=now,
         updated_at=now,
     )
-    hosts = _insert(session, booking, event_type, members, assignment.hosts, f"booking.{status.value}")
+    hosts = _insert(session, booking, event_type, setup, assignment.hosts, f"booking.{status.value}")
     return Booked(booking, hosts)
 
 
@@ -212,7 +211,7 @@ def _still_free(session: Session, booking: Booking, event_type: EventType) -> No
     repository.lock_event_type(session, event_type.id or 0)
     query = slot_query(
         session,
-        event_type,
+        setup_of(session, event_type),
         (booking.start, booking.end),
         booking.created_at,
         booking.attendee_time_zone,
@@ -257,9 +256,9 @@ def reschedule(
         raise Conflict("This booking is waiting for payment; pay or cancel it before moving it.")
     event_type = session.get_one(EventType, booking.event_type_id)
     _end(session, booking, BookingStatus.CANCELLED, now, f"rescheduled{': ' + reason if reason else ''}")
-    members = repository.event_type_members(session, event_type)
+    setup = setup_of(session, event_type)
     zone = booking.attendee_time_zone
-    assignment = _assign(session, event_type, members, start, now, zone, ignore=booking.id)
+    assignment = _assign(session, event_type, setup, start, now, zone, ignore=booking.id)
     successor = Booking(
         **booking.model_dump(
             exclude={
@@ -281,7 +280,7 @@ def reschedule(
     successor.rescheduled_from_id = booking.id
     successor.created_at = successor.updated_at = now
     hosts = _keep_hosts(session, booking, assignment)
-    _insert(session, successor, event_type, members, hosts, "booking.rescheduled", previous=booking.uid)
+    _insert(session, successor, event_type, setup, hosts, "booking.rescheduled", previous=booking.uid)
     booking.rescheduled_to_id = successor.id
     session.add(booking)
     return successor

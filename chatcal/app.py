@@ -18,10 +18,10 @@ from redis.asyncio import Redis
 
 from api import host_routes, problems, public_routes
 from api.deps import rate_limited
+from api.kept import ListingCaches
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.razorpay_webhook import razorpay_router
 from api.runtime import Runtime
-from api.slot_cache import SlotCache
 from api.stripe_webhook import stripe_router
 from booking import changes
 from booking.columns import utcnow
@@ -108,15 +108,15 @@ def build_runtime(
         clock=clock,
         payments=_payments(settings),
         language_model=_language_model(settings),
-        slot_cache=_slot_cache(settings, database) if serving_http else None,
+        listing=_listing(settings, database) if serving_http and settings.slot_cache_seconds else None,
     )
 
 
-def _slot_cache(settings: Settings, database: Database) -> SlotCache | None:
-    """Slot answers kept until availability data changes or CHATCAL_SLOT_CACHE_SECONDS pass."""
-    if settings.slot_cache_seconds == 0:
-        return None
-    return SlotCache(changes.watch(database.engine), timedelta(seconds=settings.slot_cache_seconds))
+def _listing(settings: Settings, database: Database) -> ListingCaches:
+    """Setups kept until a host edits one, answers until availability changes; either for
+    CHATCAL_SLOT_CACHE_SECONDS at most."""
+    ttl = timedelta(seconds=settings.slot_cache_seconds)
+    return ListingCaches.over(changes.watch(database.engine), ttl)
 
 
 def _language_model(settings: Settings) -> LanguageModel | None:

@@ -37,7 +37,7 @@ class Settings(BaseSettings):
     workers: int = Field(default=1, ge=1, le=64)  # server processes; one per core in production
     db_pool_size: int = Field(default=10, ge=1, le=200)  # connections, and request threads, per process
     rate_limit_per_minute: int = Field(default=120, ge=1)
-    slot_cache_seconds: int = Field(default=10, ge=0, le=3600)  # 0: compute every slot answer afresh
+    slot_cache_seconds: int = Field(default=10, ge=0, le=3600)  # 0: read and compute every listing afresh
     jitsi_base_url: str = "https://meet.jit.si"
 
     telegram_bot_token: SecretStr | None = vendor("TELEGRAM_BOT_TOKEN")

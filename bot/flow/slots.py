@@ -7,7 +7,7 @@ window and filters them, it never makes a time up.
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from booking.calendar import slot_query
+from booking.calendar import setup_of, slot_query
 from bot.flow.messages import Choice, Reply
 from bot.flow.rewording import NeedsRewording
 from bot.flow.state import Step
@@ -23,7 +23,8 @@ MORE = (Choice("Later times", "more"), Choice("Another day", "another-day"))
 
 
 def _candidates(turn: Turn, start: datetime, end: datetime, wish: TimeRequest | None) -> list[datetime]:
-    query = slot_query(turn.session, turn.event_type(), (start, end), turn.now, turn.state.zone or "UTC")
+    setup = setup_of(turn.session, turn.event_type())
+    query = slot_query(turn.session, setup, (start, end), turn.now, turn.state.zone or "UTC")
     found = [slot.start for slot in find_slots(query)]
     return [moment for moment in found if wish is None or wish.allows(moment)]
 

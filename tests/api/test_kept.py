@@ -1,16 +1,18 @@
 """Slot answers and setups are served again only while nothing that decides them has changed."""
 
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
 
-from api.kept import Kept, ListingCaches
+from api.kept import Kept
 from booking import catalog
 from booking.db import Database
 from booking.models import EventType, Host
 from booking.schemas import BusyBlockIn, EventTypeIn
 from tests.booking.factory import NOW, setup
+from tests.settings import app_client, app_settings
 
 BASE = "/v1/public/ana/intro"
 WINDOW = {"start": "2030-01-07T09:00:00Z", "end": "2030-01-07T12:00:00Z", "time_zone": "UTC"}
@@ -57,18 +59,6 @@ def test_kept_until_the_generation_moves_or_the_ttl_passes() -> None:
     watch.value = (1, 0)
     assert cache.get("q", NOW, compute) == b"answer 3"
     assert cache.get("q", NOW + timedelta(seconds=10), compute) == b"answer 4"
-
-
-def test_without_a_ttl_only_the_generation_lets_go() -> None:
-    watch, compute = Watch(), Computing()
-    cache = Kept[bytes](watch.generation, 1024, len)
-    assert cache.get("q", NOW, compute) == cache.get("q", NOW + timedelta(days=400), compute) == b"answer 1"
-    watch.value = (0, 1)
-    assert cache.get("q", NOW, compute) == b"answer 2"
-
-
-def test_a_zero_ttl_keeps_no_answers() -> None:
-    assert ListingCaches.over(Watch(), timedelta(0)).answers is None
 
 
 def test_nothing_is_kept_while_changes_cannot_be_seen() -> None:
@@ -132,3 +122,19 @@ def test_a_host_s_edit_shows_in_the_next_listing_of_any_window(client: TestClien
         catalog.save_event_type(session, session.get_one(Host, host_id), spec, event_type)
     later = {**WINDOW, "start": "2030-01-07T10:00:00Z"}  # a question not asked before
     assert starts(client, later) == ["2030-01-07T10:00:00Z", "2030-01-07T11:00:00Z"]
+
+
+def test_with_the_cache_off_edits_show_without_any_watch(
+    database_url: str, db: Database, tmp_path: Path
+) -> None:
+    """Behind a pooler that drops LISTEN, operators set 0: then nothing may be kept, setups included."""
+    host_id, event_type_id = setup(db)
+    with app_client(app_settings(database_url, tmp_path, slot_cache_seconds=0)) as client:
+        assert client.app.state.runtime.listing is None  # type: ignore[attr-defined]
+        assert starts(client)[:2] == ["2030-01-07T09:00:00Z", "2030-01-07T09:30:00Z"]
+        with db.transaction(write=True) as session:
+            spec = EventTypeIn.model_validate({"slug": "intro", "title": "Intro", "duration": 60})
+            catalog.save_event_type(
+                session, session.get_one(Host, host_id), spec, session.get_one(EventType, event_type_id)
+            )
+        assert starts(client)[:2] == ["2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z"]

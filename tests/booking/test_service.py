@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import col, select
 
 from booking import catalog, hosts, repository, service
-from booking.calendar import slot_query
+from booking.calendar import setup_of, slot_query
 from booking.db import Database
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, OutboxEvent, Schedule
@@ -32,7 +32,7 @@ def status_of(db: Database, uid: str) -> BookingStatus:
 
 def offered(db: Database, event_type_id: int, now=NOW) -> list[str]:  # type: ignore[no-untyped-def]
     with db.transaction() as session:
-        event_type = session.get_one(EventType, event_type_id)
+        event_type = setup_of(session, session.get_one(EventType, event_type_id))
         query = slot_query(session, event_type, (MONDAY_10, MONDAY_10 + timedelta(hours=2)), now, "UTC")
         return [slot.start.strftime("%H:%M") for slot in find_slots(query)]
 
@@ -333,7 +333,7 @@ def test_a_longer_buffer_set_after_booking_reaches_into_the_next_day(db: Databas
     with db.transaction() as session:
         query = slot_query(
             session,
-            session.get_one(EventType, event_type),
+            setup_of(session, session.get_one(EventType, event_type)),
             (tuesday_9, tuesday_9 + timedelta(hours=2)),
             NOW,
             "UTC",
@@ -361,5 +361,7 @@ def test_busy_time_older_than_a_day_still_sets_the_grid_of_hours_that_never_stop
     wednesday_10 = MONDAY_10 + timedelta(days=2)
     with db.transaction() as session:
         window = (wednesday_10, wednesday_10 + timedelta(hours=2))
-        query = slot_query(session, session.get_one(EventType, event_type), window, NOW, "UTC")
+        query = slot_query(
+            session, setup_of(session, session.get_one(EventType, event_type)), window, NOW, "UTC"
+        )
         assert [slot.start.strftime("%H:%M") for slot in find_slots(query)] == ["10:15", "11:00", "11:45"]
