@@ -62,6 +62,8 @@ class Schedule:
 
     Each date's hours are worked out once per schedule: a query reads the same days several times
     (tracing where availability began, then expanding it), and zone arithmetic is the costly part.
+    Servers share a schedule between requests for a while (``api.kept``); threads may then fill the
+    memo at once, which is harmless, as each entry is computed alike and never changed.
     """
 
     zone: str
