@@ -18,6 +18,7 @@ from booking.db import Database, make_engine
 from booking.errors import DomainError
 from booking.schemas import EventTypeIn
 from bot.console.session import ConsoleChat
+from chatcal import workers
 from chatcal.app import build_runtime, chat_flow, create_app
 from chatcal.demo import booking_links, is_empty, seed_demo
 from chatcal.migrate import upgrade
@@ -103,7 +104,7 @@ def serve(
 
 
 def _serve_workers(settings: Settings) -> None:
-    """Several server processes sharing one socket, as production runs on more than one core.
+    """Several server processes on one port, as production runs on more than one core.
 
     The parent migrates and settles the secret key first, so workers never race to do either; each
     worker then builds its app from the same environment. Telegram's getUpdates admits one poller,
@@ -120,17 +121,24 @@ def _serve_workers(settings: Settings) -> None:
         )
     _database(settings).engine.dispose()
     secret_key(settings)
-    os.environ.update(
-        CHATCAL_SKIP_MIGRATIONS="1", CHATCAL_HOST=settings.host, CHATCAL_PORT=str(settings.port)
+    os.environ.update(CHATCAL_SKIP_MIGRATIONS="1", CHATCAL_HOST=settings.host)
+    if not workers.BALANCED:
+        os.environ.update(CHATCAL_PORT=str(settings.port))
+        uvicorn.run(
+            "chatcal.app:create_app",
+            factory=True,
+            workers=settings.workers,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+        )
+        return
+    pool = workers.Workers(settings.host, settings.port, settings.workers, settings.log_level)
+    os.environ.update(CHATCAL_PORT=str(pool.port))
+    logging.getLogger("chatcal").info(
+        "serving on http://%s:%d with %d worker processes", pool.host, pool.port, settings.workers
     )
-    uvicorn.run(
-        "chatcal.app:create_app",
-        factory=True,
-        workers=settings.workers,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-    )
+    raise typer.Exit(pool.run())
 
 
 @app.command()

@@ -1,9 +1,10 @@
-"""The real app in its own uvicorn process, for tests that need real sockets and real concurrency.
+"""The real app in its own server processes, for tests that need real sockets and real concurrency.
 
 ``TestClient`` drives the ASGI app in-process, one request at a time; races between bookings only show
 when many connections reach uvicorn's thread pool and the database at once. So this starts
-``python -m chatcal serve`` exactly as an operator would, on a free port, and waits for uvicorn's own
-"running" line and each worker's "startup complete" line (never a sleep) before handing out its URL.
+``python -m chatcal serve`` exactly as an operator would, on a free port, and waits for the line that
+names the port (uvicorn's, or chatcal's with several workers) and each worker's "startup complete"
+line (never a sleep) before handing out its URL.
 
 Test modules use the ``live_server`` fixture by importing ``live_server_fixture`` (pytest registers it
 under its ``name``); anything else that needs a server (the schema fuzzer, ``bench/api.py``) uses
@@ -22,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-READY = re.compile(r"Uvicorn running on (http://127\.0\.0\.1:\d+)")
+READY = re.compile(r"(?:Uvicorn running|serving) on (http://127\.0\.0\.1:\d+)")
 STARTED = "Application startup complete."  # once per worker; with several, "running" comes first
 STARTUP_TIMEOUT_S = 60.0
 SHUTDOWN_TIMEOUT_S = 15.0
@@ -32,14 +33,28 @@ VENDOR_PREFIXES = ("CHATCAL_", "TELEGRAM_", "SLACK_", "GEMINI_", "NOTION_", "STR
 
 @dataclass
 class LiveServer:
-    """A running server: where to reach it and everything it has printed so far."""
+    """A running server: where to reach it, its process id and everything it has printed so far."""
 
     base_url: str
+    pid: int = 0
     output: list[str] = field(default_factory=list)
+    printed: threading.Condition = field(default_factory=threading.Condition)
 
     def log(self) -> str:
         """The server's output, for assertion messages."""
         return "".join(self.output)
+
+    def add(self, line: str) -> None:
+        with self.printed:
+            self.output.append(line)
+            self.printed.notify_all()
+
+    def wait_for(self, text: str, count: int, timeout_s: float = STARTUP_TIMEOUT_S) -> bool:
+        """Block until ``text`` has appeared in ``count`` lines of output; False on timeout."""
+        with self.printed:
+            return self.printed.wait_for(
+                lambda: sum(text in line for line in self.output) >= count, timeout_s
+            )
 
 
 def server_env(database_url: str, data_dir: Path, **extra: str) -> dict[str, str]:
@@ -76,7 +91,7 @@ def serving(database_url: str, data_dir: Path, **extra_env: str) -> Iterator[Liv
         text=True,
         bufsize=1,
     )
-    server = LiveServer(base_url="")
+    server = LiveServer(base_url="", pid=process.pid)
     ready = threading.Event()
     waiting_for = int(extra_env.get("CHATCAL_WORKERS", "1"))  # workers still starting
 
@@ -84,7 +99,7 @@ def serving(database_url: str, data_dir: Path, **extra_env: str) -> Iterator[Liv
         nonlocal waiting_for
         assert process.stdout is not None
         for line in process.stdout:
-            server.output.append(line)
+            server.add(line)
             found = READY.search(line)
             if found:
                 server.base_url = found.group(1)
