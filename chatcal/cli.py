@@ -122,23 +122,7 @@ def _serve_workers(settings: Settings) -> None:
     _database(settings).engine.dispose()
     secret_key(settings)
     os.environ.update(CHATCAL_SKIP_MIGRATIONS="1", CHATCAL_HOST=settings.host)
-    if not workers.BALANCED:
-        os.environ.update(CHATCAL_PORT=str(settings.port))
-        uvicorn.run(
-            "chatcal.app:create_app",
-            factory=True,
-            workers=settings.workers,
-            host=settings.host,
-            port=settings.port,
-            log_level=settings.log_level,
-        )
-        return
-    pool = workers.Workers(settings.host, settings.port, settings.workers, settings.log_level)
-    os.environ.update(CHATCAL_PORT=str(pool.port))
-    logging.getLogger("chatcal").info(
-        "serving on http://%s:%d with %d worker processes", pool.host, pool.port, settings.workers
-    )
-    raise typer.Exit(pool.run())
+    raise typer.Exit(workers.serve(settings.host, settings.port, settings.workers, settings.log_level))
 
 
 @app.command()

@@ -25,6 +25,7 @@ import uvicorn
 from uvicorn.config import STARTUP_FAILURE
 
 log = logging.getLogger("chatcal")
+APP = "chatcal.app:create_app"
 BALANCED = sys.platform == "linux" and hasattr(socket, "SO_REUSEPORT")
 STOP_TIMEOUT_S = 30.0
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -43,7 +44,7 @@ def _socket(host: str, port: int) -> socket.socket:
 def _worker(host: str, port: int, log_level: str) -> None:
     """One server process: the app on a listening socket of its own, until told to stop."""
     threading.Thread(target=_stop_with_parent, name="parent-watch", daemon=True).start()
-    config = uvicorn.Config("chatcal.app:create_app", factory=True, host=host, port=port, log_level=log_level)
+    config = uvicorn.Config(APP, factory=True, host=host, port=port, log_level=log_level)
     server = uvicorn.Server(config)
     server.run(sockets=[_socket(host, port)])
     if not server.started:
@@ -119,3 +120,15 @@ class Workers:
             if process.is_alive():
                 process.kill()
                 process.join()
+
+
+def serve(host: str, port: int, count: int, log_level: str) -> int:
+    """Run ``count`` workers of the app built from the environment (``CHATCAL_PORT`` set to the port)."""
+    if not BALANCED:
+        os.environ["CHATCAL_PORT"] = str(port)
+        uvicorn.run(APP, factory=True, workers=count, host=host, port=port, log_level=log_level)
+        return 0
+    pool = Workers(host, port, count, log_level)
+    os.environ["CHATCAL_PORT"] = str(pool.port)
+    log.info("serving on http://%s:%d with %d worker processes", host, pool.port, count)
+    return pool.run()
