@@ -19,9 +19,12 @@ than the last (nested loops over the whole history). So when autovacuum is off, 
 ``ANALYZE`` every few seconds in its place, and the header line says so.
 
 Clients and server share the machine, so absolute figures say more about the machine than about
-chatcal; the ratios to (a) are the figures to compare between runs. Run: ``python -m bench.api
-[--clients N] [--requests N] [--workers N] [--pool-size N] [--spacing MINUTES]`` (needs PostgreSQL at
-``CHATCAL_TEST_POSTGRES``).
+chatcal; the ratios to (a) are the figures to compare between runs. Each line also gives the CPU time
+per request of the server processes, of PostgreSQL (every ``postgres`` process on the machine) and of
+the clients (this process): figures that hardly move with what else the machine runs.
+
+Run: ``python -m bench.api [--clients N] [--requests N] [--workers N] [--pool-size N]
+[--spacing MINUTES]`` (needs PostgreSQL at ``CHATCAL_TEST_POSTGRES``).
 """
 
 import argparse
@@ -34,21 +37,22 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from contextlib import AsyncExitStack, contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import AsyncExitStack, contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import httpx
+import psutil
 import psycopg
 
 from booking import catalog, hosts
 from booking.db import Database, make_engine
 from booking.schemas import EventTypeIn, ScheduleIn
 from chatcal.app import freeze_startup_heap
-from tests.api.live_server import serving
+from tests.api.live_server import LiveServer, serving
 from tests.databases import ADMIN_URL, postgres_available, postgres_database
 
 SLOT_MINUTES = 30
@@ -56,6 +60,36 @@ ANALYZE_EVERY_S = 3.0
 EVENT = "/v1/public/bench/call"
 Request = tuple[str, str, dict[str, Any]]
 Plan = tuple[str, Callable[[], Iterator[Request]], int]  # name, requests, expected status
+
+
+class Cpu(NamedTuple):
+    """CPU seconds used so far (user + system) by the server's processes, PostgreSQL and the clients."""
+
+    server: float
+    postgres: float
+    clients: float
+
+    @classmethod
+    def now(cls, server_pid: int) -> "Cpu":
+        server = psutil.Process(server_pid)
+        return cls(
+            _used([server, *server.children(recursive=True)]),
+            _used(p for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres"),
+            _used([psutil.Process()]),
+        )
+
+    def __sub__(self, earlier: "Cpu") -> "Cpu":
+        return Cpu(*(now - then for now, then in zip(self, earlier, strict=True)))
+
+
+def _used(processes: Iterable[psutil.Process]) -> float:
+    """CPU seconds of the processes still running (one that ended meanwhile counts for nothing)."""
+    total = 0.0
+    for process in processes:
+        with suppress(psutil.NoSuchProcess, psutil.AccessDenied):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
 
 
 @dataclass
@@ -67,6 +101,7 @@ class Figures:
     seconds: float
     latencies_ms: list[float]
     errors: Counter[int]
+    cpu_s: Cpu
 
     @property
     def per_second(self) -> float:
@@ -77,9 +112,13 @@ class Figures:
 
     def line(self) -> str:
         errors = ", ".join(f"{count}× {status}" for status, count in sorted(self.errors.items())) or "none"
+        cpu = ", ".join(
+            f"{who} {1000 * used / self.requests:.2f}" for who, used in self.cpu_s._asdict().items()
+        )
         return (
             f"{self.name:26} {self.per_second:8.1f} req/s  p50 {self.percentile(50):7.2f} ms  "
-            f"p99 {self.percentile(99):7.2f} ms  requests {self.requests}  errors {errors}"
+            f"p99 {self.percentile(99):7.2f} ms  requests {self.requests}  errors {errors}\n"
+            f"{'':26} CPU ms per request: {cpu}"
         )
 
 
@@ -121,9 +160,12 @@ def statistics_kept_fresh(url: str) -> Iterator[str]:
 
 
 async def run(
-    clients: list[httpx.AsyncClient], name: str, requests: Iterator[Request], count: int, expected: int
+    clients: list[httpx.AsyncClient],
+    server_pid: int,
+    plan: tuple[str, Iterator[Request], int, int],
 ) -> Figures:
     """Send ``count`` requests, each client waiting for its answer before sending the next."""
+    name, requests, count, expected = plan
     latencies: list[float] = []
     errors: Counter[int] = Counter()
     budget = iter(range(count))
@@ -137,12 +179,13 @@ async def run(
             if response.status_code != expected:
                 errors[response.status_code] += 1
 
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), Cpu.now(server_pid)
     await asyncio.gather(*(client(http) for http in clients))
-    return Figures(name, count, time.perf_counter() - began, latencies, errors)
+    seconds = time.perf_counter() - began
+    return Figures(name, count, seconds, latencies, errors, Cpu.now(server_pid) - cpu)
 
 
-async def measure_all(base_url: str, plans: list[Plan], count: int, clients: int) -> list[Figures]:
+async def measure_all(server: LiveServer, plans: list[Plan], count: int, clients: int) -> list[Figures]:
     """Open every client's connection once, then warm up and time each plan on those connections.
 
     The clients are built before any clock starts: building one (httpx loads its TLS context even for
@@ -151,13 +194,13 @@ async def measure_all(base_url: str, plans: list[Plan], count: int, clients: int
     """
     async with AsyncExitStack() as stack:
         pool = [
-            await stack.enter_async_context(httpx.AsyncClient(base_url=base_url, timeout=60))
+            await stack.enter_async_context(httpx.AsyncClient(base_url=server.base_url, timeout=60))
             for _ in range(clients)
         ]
         figures = []
         for name, requests, expected in plans:
-            await run(pool, name, requests(), clients, expected)
-            figures.append(await run(pool, name, requests(), count, expected))
+            await run(pool, server.pid, (name, requests(), clients, expected))
+            figures.append(await run(pool, server.pid, (name, requests(), count, expected)))
         return figures
 
 
@@ -224,7 +267,7 @@ def main() -> None:
                 ("(b2) same, never cached", fresh_slots, 200),
                 ("(c) POST bookings", bookings, 201),
             ]
-            figures = asyncio.run(measure_all(server.base_url, plans, args.requests, args.clients))
+            figures = asyncio.run(measure_all(server, plans, args.requests, args.clients))
     for figure in figures:
         print(figure.line())
     trivial, *others = figures
