@@ -128,7 +128,11 @@ def serve(host: str, port: int, count: int, log_level: str) -> int:
         os.environ["CHATCAL_PORT"] = str(port)
         uvicorn.run(APP, factory=True, workers=count, host=host, port=port, log_level=log_level)
         return 0
-    pool = Workers(host, port, count, log_level)
+    try:
+        pool = Workers(host, port, count, log_level)
+    except OSError as exc:
+        log.error("can't listen on %s:%d (%s); set CHATCAL_HOST / CHATCAL_PORT", host, port, exc.strerror)
+        return 1
     os.environ["CHATCAL_PORT"] = str(pool.port)
     log.info("serving on http://%s:%d with %d worker processes", host, pool.port, count)
     return pool.run()

@@ -26,7 +26,7 @@ def test_help_lists_serve() -> None:
 def start(tmp_path: Path, *args: str, **env: str) -> subprocess.Popen[str]:
     """``python -m chatcal serve`` on a free port in an empty directory, output merged."""
     variables = {key: value for key, value in os.environ.items() if key != "CHATCAL_DATABASE_URL"}
-    variables.update(CHATCAL_DATA_DIR=str(tmp_path / "data"), CHATCAL_PORT="0", **env)
+    variables.update({"CHATCAL_DATA_DIR": str(tmp_path / "data"), "CHATCAL_PORT": "0", **env})
     return subprocess.Popen(
         [sys.executable, "-m", "chatcal", "serve", *args],
         cwd=tmp_path,

@@ -4,6 +4,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 from collections import Counter
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -16,6 +17,7 @@ import pytest
 from chatcal import workers
 from tests import databases
 from tests.api.live_server import LiveServer, serving
+from tests.chatcal.test_cli import start
 
 pytestmark = pytest.mark.skipif(not workers.BALANCED, reason="SO_REUSEPORT balances on Linux only")
 STARTED = "Started server process"
@@ -87,3 +89,14 @@ def test_workers_stop_when_the_parent_is_killed(database_url: str, tmp_path: Pat
         os.kill(server.pid, signal.SIGKILL)
         _, alive = psutil.wait_procs(children, timeout=WAIT_S)
         assert alive == [], server.log()
+
+
+def test_a_taken_port_is_a_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        process = start(tmp_path, CHATCAL_WORKERS="2", CHATCAL_PORT=port)
+        output, _ = process.communicate(timeout=WAIT_S)
+    assert process.returncode == 1
+    assert f"can't listen on 127.0.0.1:{port} (Address already in use)" in output
