@@ -98,7 +98,7 @@ class Setup(NamedTuple):
     with their schedules.
 
     Only a host's edits change it, never a booking, so a server may keep one between listings while
-    ``ChangeWatch.setup_generation`` stands still (``api.setup_cache``).
+    ``ChangeWatch.setup_generation`` stands still (``api.kept``).
     """
 
     event_type_id: int
