@@ -310,12 +310,11 @@ class Shares(NamedTuple):
     active: bool
 
     def rows(self, booking_id: int) -> list[dict[str, Any]]:
-        blocked = {
-            "blocked_start": self.blocked_start,
-            "blocked_end": self.blocked_end,
-            "active": self.active,
-        }
-        return [{"booking_id": booking_id, "host_id": host_id, **blocked} for host_id in self.host_ids]
+        blocked = (self.blocked_start, self.blocked_end, self.active)
+        return [
+            dict(zip(SHARE_COLUMNS, (booking_id, host_id, *blocked), strict=True))
+            for host_id in self.host_ids
+        ]
 
 
 def _new_booking_statement() -> Select[int]:
