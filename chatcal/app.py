@@ -108,13 +108,15 @@ def build_runtime(
         clock=clock,
         payments=_payments(settings),
         language_model=_language_model(settings),
-        listing=_listing(settings, database) if serving_http and settings.slot_cache_seconds else None,
+        listing=_listing(settings, database) if serving_http else None,
     )
 
 
-def _listing(settings: Settings, database: Database) -> ListingCaches:
+def _listing(settings: Settings, database: Database) -> ListingCaches | None:
     """Setups kept until a host edits one, answers until availability changes; either for
-    CHATCAL_SLOT_CACHE_SECONDS at most."""
+    CHATCAL_SLOT_CACHE_SECONDS at most, and nothing kept (nor watched) when that is 0."""
+    if settings.slot_cache_seconds == 0:
+        return None
     ttl = timedelta(seconds=settings.slot_cache_seconds)
     return ListingCaches.over(changes.watch(database.engine), ttl)
 
