@@ -21,7 +21,9 @@ than the last (nested loops over the whole history). So when autovacuum is off, 
 Clients and server share the machine, so absolute figures say more about the machine than about
 chatcal; the ratios to (a) are the figures to compare between runs. Each line also gives the CPU time
 per request of the server processes, of PostgreSQL (every ``postgres`` process on the machine) and of
-the clients (this process): figures that hardly move with what else the machine runs.
+the clients (this process): figures that hardly move with what else the machine runs. From their sum
+it gives the most requests/s the machine's cores could serve at that cost, and the mean latency that
+rate still means for clients that each wait for their answer: the floor under any p99 here.
 
 Run: ``python -m bench.api [--clients N] [--requests N] [--workers N] [--pool-size N]
 [--spacing MINUTES]`` (needs PostgreSQL at ``CHATCAL_TEST_POSTGRES``).
@@ -102,10 +104,22 @@ class Figures:
     latencies_ms: list[float]
     errors: Counter[int]
     cpu_s: Cpu
+    clients: int
 
     @property
     def per_second(self) -> float:
         return self.requests / self.seconds
+
+    def ceiling(self) -> tuple[float, float]:
+        """The most requests/s this machine's cores could serve at this CPU cost per request, and the
+        mean latency that rate would still mean for a closed loop of ``clients`` (Little's law).
+
+        With clients, server and database on the same cores, no scheduling beats these two figures:
+        a p99 target below that latency needs cheaper requests or more cores, not a faster queue.
+        """
+        per_request_s = sum(self.cpu_s) / self.requests
+        most = (os.cpu_count() or 1) / per_request_s
+        return most, 1000 * self.clients / most
 
     def percentile(self, p: int) -> float:
         return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[p - 1]
@@ -115,10 +129,12 @@ class Figures:
         cpu = ", ".join(
             f"{who} {1000 * used / self.requests:.2f}" for who, used in self.cpu_s._asdict().items()
         )
+        most, mean_ms = self.ceiling()
         return (
             f"{self.name:26} {self.per_second:8.1f} req/s  p50 {self.percentile(50):7.2f} ms  "
             f"p99 {self.percentile(99):7.2f} ms  requests {self.requests}  errors {errors}\n"
-            f"{'':26} CPU ms per request: {cpu}"
+            f"{'':26} CPU ms per request: {cpu}; on {os.cpu_count()} cores at most {most:.0f} req/s, "
+            f"so a mean latency of at least {mean_ms:.1f} ms at {self.clients} clients"
         )
 
 
@@ -182,7 +198,7 @@ async def run(
     began, cpu = time.perf_counter(), Cpu.now(server_pid)
     await asyncio.gather(*(client(http) for http in clients))
     seconds = time.perf_counter() - began
-    return Figures(name, count, seconds, latencies, errors, Cpu.now(server_pid) - cpu)
+    return Figures(name, count, seconds, latencies, errors, Cpu.now(server_pid) - cpu, len(clients))
 
 
 async def measure_all(server: LiveServer, plans: list[Plan], count: int, clients: int) -> list[Figures]:
