@@ -47,6 +47,8 @@ class InviteEvent:
     location: str | None
     url: str | None
     created: datetime
+    confirmed: bool = True
+    """False while the host has yet to accept or the invitee to pay: the REQUEST says TENTATIVE."""
 
 
 def invite(event: InviteEvent, method: Literal["REQUEST", "CANCEL"]) -> str:
@@ -79,11 +81,17 @@ def _event(event: InviteEvent, method: str) -> Iterator[str]:
     yield _address("ORGANIZER", "", event.organizer, NO_EMAIL_ORGANIZER)
     for attendee in event.attendees:
         yield _address("ATTENDEE", ATTENDEE_PARAMS, attendee, NO_EMAIL_ATTENDEE)
-    yield f"STATUS:{'CONFIRMED' if method == 'REQUEST' else 'CANCELLED'}"
+    yield f"STATUS:{_status(event, method)}"
     if method == "REQUEST":
         yield from ("BEGIN:VALARM", "ACTION:DISPLAY", f"DESCRIPTION:{escape_text(event.title)}")
         yield from ("TRIGGER:-PT15M", "END:VALARM")
     yield "END:VEVENT"
+
+
+def _status(event: InviteEvent, method: str) -> str:
+    if method == "CANCEL":
+        return "CANCELLED"
+    return "CONFIRMED" if event.confirmed else "TENTATIVE"
 
 
 def _address(name: str, params: str, person: Person, fallback: str) -> str:

@@ -107,6 +107,7 @@ def calendar_invite(session: Session, booking: Booking, manage_url: str | None) 
         location=booking.location,
         url=manage_url,
         created=booking.updated_at,
+        confirmed=booking.status is BookingStatus.ACCEPTED,
     )
     return invite(event, "REQUEST" if booking.status in OPEN_STATUSES else "CANCEL")
 

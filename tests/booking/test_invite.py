@@ -188,6 +188,13 @@ def test_cancel_keeps_uid_marks_cancelled_and_has_no_alarm() -> None:
     assert {"ORGANIZER", "ATTENDEE", "DTSTAMP", "DTSTART", "DTEND"} <= set(names)
 
 
+def test_a_booking_not_yet_confirmed_is_tentative() -> None:
+    """Awaiting the host or the payment, the call may not happen: calendars must not show it as set."""
+    assert only(parse(invite(event(), "REQUEST")), "STATUS").value == "CONFIRMED"
+    assert only(parse(invite(event(confirmed=False), "REQUEST")), "STATUS").value == "TENTATIVE"
+    assert only(parse(invite(event(confirmed=False), "CANCEL")), "STATUS").value == "CANCELLED"
+
+
 def test_every_attendee_gets_a_line() -> None:
     people = (Person("A", "a@example.com"), Person("B", "b@example.com"), Person("C", None))
     lines = parse(invite(event(attendees=people), "REQUEST"))
