@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 
 from api.deps import HostDep, RuntimeDep
+from api.guards import GuardedRoute
 from booking import catalog, service
 from booking.errors import Conflict
 from booking.models import Booking, BusyBlock, EventType, Schedule
@@ -26,7 +27,7 @@ from booking.schemas import (
 )
 from booking.views import booking_out, host_booking, host_bookings
 
-router = APIRouter(prefix="/v1", tags=["host"])
+router = APIRouter(prefix="/v1", tags=["host"], route_class=GuardedRoute)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id")]
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Take = Annotated[int, Query(ge=1, le=250, description="Page size (default 50, at most 250)")]

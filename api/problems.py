@@ -28,7 +28,11 @@ def problem(
 
 
 def _field(error: dict[str, Any]) -> dict[str, str]:
+    if error.get("type") == "json_invalid":  # its location is a character offset, not a field
+        return {"field": "", "message": f"the body is not valid JSON ({error['ctx']['error']})"}
     location = ".".join(str(part) for part in error.get("loc", ()) if part != "body")
+    if location == "" and isinstance(error.get("input"), bytes):
+        return {"field": "", "message": "send the body as JSON, with Content-Type: application/json"}
     return {"field": location, "message": str(error.get("msg", "invalid"))}
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from sqlmodel import Session
 
 from api.deps import RuntimeDep, rate_limited
+from api.guards import GuardedRoute
 from api.runtime import Runtime
 from booking import repository, service
 from booking.calendar import Setup, setup_of, slot_query
@@ -38,7 +39,9 @@ from booking.views import booking_out, calendar_invite
 from engine import find_slots
 from integrations.payments import Checkout, PaymentUnavailable
 
-router = APIRouter(prefix="/v1", tags=["public"], dependencies=[Depends(rate_limited)])
+router = APIRouter(
+    prefix="/v1", tags=["public"], dependencies=[Depends(rate_limited)], route_class=GuardedRoute
+)
 MAX_SLOT_WINDOW = timedelta(days=93)
 
 

@@ -4,6 +4,7 @@
 re-asking with the message on a bad answer), so both accept exactly the same answers.
 """
 
+import math
 import re
 from typing import Any
 
@@ -12,6 +13,9 @@ from booking.schemas import EMAIL, QuestionIn, QuestionType
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ()./-]{5,30}$")
 MAX_TEXT = {QuestionType.TEXT: 500, QuestionType.LONG_TEXT: 5000}
+LARGEST_NUMBER = 10**15
+"""Beyond this no answer is a count or an amount, and floats stop holding whole numbers exactly."""
+LISTED_UNKNOWN = 5
 TRUE_WORDS = {"yes", "y", "true", "1", "ja", "si", "oui"}
 FALSE_WORDS = {"no", "n", "false", "0", "nein", "non"}
 
@@ -26,14 +30,15 @@ def _text(question: QuestionIn, value: Any) -> str:
 
 
 def _number(value: Any) -> float | int:
-    if isinstance(value, bool):
+    """A finite number of sensible size (no NaN, infinity or 400 digits, which JSON columns refuse)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("please answer with a number")
-    if isinstance(value, int | float):
-        return value
     try:
-        number = float(str(value).strip().replace(",", "."))
-    except ValueError as exc:
+        number = float(value) if not isinstance(value, str) else float(value.strip().replace(",", "."))
+    except (ValueError, OverflowError) as exc:
         raise ValueError("please answer with a number, like 3 or 2.5") from exc
+    if not math.isfinite(number) or abs(number) > LARGEST_NUMBER:
+        raise ValueError(f"please answer with a number between -{LARGEST_NUMBER:,} and {LARGEST_NUMBER:,}")
     return int(number) if number.is_integer() else number
 
 
@@ -49,11 +54,18 @@ def _boolean(value: Any) -> bool:
 
 
 def _choice(question: QuestionIn, value: Any) -> str:
-    text = str(value).strip()
+    text = _plain(value).casefold()
     for option in question.options:
-        if option.lower() == text.lower():
+        if option.casefold() == text:
             return option
     raise ValueError("please pick one of: " + ", ".join(question.options))
+
+
+def _plain(value: Any) -> str:
+    """Answers that are words arrive as text (a whole number may stand for one); a list is no answer."""
+    if not isinstance(value, str | int) or isinstance(value, bool):
+        raise ValueError("please answer with text")
+    return str(value).strip()
 
 
 def check_answer(question: QuestionIn, value: Any) -> Any:
@@ -66,7 +78,7 @@ def check_answer(question: QuestionIn, value: Any) -> Any:
         return _boolean(value)
     if question.type is QuestionType.CHOICE:
         return _choice(question, value)
-    text = str(value).strip()
+    text = _plain(value)
     if question.type is QuestionType.EMAIL and not EMAIL.match(text):
         raise ValueError("that doesn't look like an email address (name@example.com)")
     if question.type is QuestionType.PHONE and not PHONE.match(text):
@@ -79,7 +91,8 @@ def check_answers(questions: list[QuestionIn], answers: dict[str, Any]) -> dict[
     known = {question.key for question in questions}
     unknown = sorted(set(answers) - known)
     if unknown:
-        raise InvalidRequest(f"unknown question(s): {', '.join(unknown)}")
+        more = f" and {len(unknown) - LISTED_UNKNOWN} more" if len(unknown) > LISTED_UNKNOWN else ""
+        raise InvalidRequest(f"unknown question(s): {', '.join(unknown[:LISTED_UNKNOWN])}{more}")
     checked: dict[str, Any] = {}
     for question in questions:
         value = answers.get(question.key)

@@ -6,8 +6,9 @@ Inputs forbid unknown fields, so a typo is an error rather than a silently ignor
 import re
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
+from functools import cache
 from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import available_timezones
 
 from pydantic import (
     AfterValidator,
@@ -26,17 +27,37 @@ EARLIEST_YEAR, LATEST_YEAR = 1971, 2199
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
+@cache
+def _zones() -> frozenset[str]:
+    """IANA's zone names, without the files that only look like zones (``localtime``, ``posixrules``,
+    ``right/…``), whose meaning depends on the server's own setup."""
+    return frozenset(available_timezones()) - {"Factory", "localtime"}
+
+
 def _zone(name: str) -> str:
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r}; use an IANA name like 'Europe/Berlin'") from exc
+    if name not in _zones():
+        raise ValueError(f"unknown time zone {name!r}; use an IANA name like 'Europe/Berlin'")
     return name
 
 
-def _moment(value: datetime) -> datetime:
-    if not EARLIEST_YEAR <= value.astimezone(UTC).year <= LATEST_YEAR:
+def _in_years(year: int) -> None:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
         raise ValueError(f"must be between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+
+
+def _moment(value: datetime) -> datetime:
+    _in_years(value.astimezone(UTC).year)
+    return value
+
+
+def _day(value: date) -> date:
+    _in_years(value.year)
+    return value
+
+
+def _wall_clock(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("hours are wall-clock times in the schedule's time zone; leave out the offset")
     return value
 
 
@@ -49,6 +70,9 @@ def _email(value: str) -> str:
 TimeZoneName = Annotated[str, Field(min_length=1, max_length=64), AfterValidator(_zone)]
 Moment = Annotated[AwareDatetime, AfterValidator(_moment)]
 """An instant with an offset, in years a calendar can hold (arithmetic near year 9999 overflows)."""
+Day = Annotated[date, AfterValidator(_day)]
+"""A calendar date in the same years (the day after 9999-12-31 can't be computed)."""
+WallTime = Annotated[time, AfterValidator(_wall_clock)]
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
 DAY_MINUTES = 1440
@@ -58,36 +82,47 @@ MAX_ID = 2**31 - 1
 RowRef = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
-def _without_nul(value: Any) -> Any:
-    """Refuse U+0000 anywhere in a value: PostgreSQL text and JSON can't store it, nobody types it."""
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("text must not contain the NUL character (U+0000)")
-    if isinstance(value, dict):
+def _check_storable(value: Any) -> Any:
+    """Refuse text no database can store, anywhere in a value: U+0000 (PostgreSQL text and JSON
+    can't hold it, nobody types it) and lone UTF-16 surrogates (JSON's ``\\ud800`` escapes, which are
+    not Unicode text and can't be written back out as UTF-8)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain the NUL character (U+0000)")
+        if not value.isascii():
+            try:
+                value.encode()
+            except UnicodeEncodeError as exc:
+                raise ValueError("text must be valid Unicode (it holds a lone surrogate)") from exc
+    elif isinstance(value, dict):
         for key, item in value.items():
-            _without_nul(key)
-            _without_nul(item)
+            _check_storable(key)
+            _check_storable(item)
     elif isinstance(value, list | tuple):
         for item in value:
-            _without_nul(item)
+            _check_storable(item)
     return value
 
 
 class Strict(BaseModel):
-    """Base for inputs: unknown fields are rejected, and so is text no database column can hold."""
+    """Base for inputs: unknown fields are rejected, and so is text no database column can hold.
 
-    model_config = ConfigDict(extra="forbid")
+    Text is trimmed, so a title of spaces is as empty as no title.
+    """
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     @field_validator("*", mode="after")
     @classmethod
     def _storable(cls, value: Any) -> Any:
-        return _without_nul(value)
+        return _check_storable(value)
 
 
 class TimeRangeIn(Strict):
     """Wall-clock range; an end of 00:00 or 23:59 means midnight."""
 
-    start: time
-    end: time
+    start: WallTime
+    end: WallTime
 
     @model_validator(mode="after")
     def _ordered(self) -> "TimeRangeIn":
@@ -105,7 +140,7 @@ class WeeklyHoursIn(TimeRangeIn):
 class OverrideIn(Strict):
     """A date's own hours, replacing its weekly hours; no ranges = a day off."""
 
-    date: date
+    date: Day
     ranges: list[TimeRangeIn] = Field(default_factory=list, max_length=12)
 
 
@@ -144,8 +179,8 @@ class FixedPeriodIn(Strict):
     """Bookable only between two of the host's dates."""
 
     kind: Literal["fixed"] = "fixed"
-    first: date
-    last: date
+    first: Day
+    last: Day
 
     @model_validator(mode="after")
     def _ordered(self) -> "FixedPeriodIn":
@@ -189,6 +224,9 @@ class QuestionIn(Strict):
     def _options_for_choices(self) -> "QuestionIn":
         if (self.type is QuestionType.CHOICE) != bool(self.options):
             raise ValueError("choice questions need options, and only they may have them")
+        folded = [option.casefold() for option in self.options]
+        if len(folded) != len(set(folded)):
+            raise ValueError("options must differ in more than letter case (answers ignore it)")
         return self
 
 
@@ -273,7 +311,7 @@ class AttendeeIn(Strict):
     name: str = Field(min_length=1, max_length=200)
     email: Email | None = None
     time_zone: TimeZoneName = "UTC"
-    locale: str = Field(default="en", pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
+    locale: str = Field(default="en", max_length=16, pattern=r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 
 
 class BookingIn(Strict):

@@ -67,6 +67,23 @@ def test_text_no_column_can_store_is_a_422_not_a_500(client: TestClient, db: Dat
     assert client.get("/v1/event-types", headers=ana).json() == []
 
 
+def test_settings_that_would_break_every_booking_page_are_a_422(client: TestClient, db: Database) -> None:
+    """Each of these was stored with a 201 and then made every slot listing of the event type a 500."""
+    ana, _ = two_hosts(db)
+    for hours in ({"start": "09:00:00Z", "end": "17:00:00Z"}, {"start": "09:00+02:00", "end": "17:00"}):
+        schedule = {**SCHEDULE, "weekly": [{"weekday": 1, **hours}]}
+        refused = client.post("/v1/schedules", json=schedule, headers=ana)
+        assert refused.status_code == 422, refused.text
+        assert "offset" in refused.json()["detail"]
+    for first, last in (("2030-01-01", "9999-12-31"), ("0001-01-01", "2030-01-01")):
+        event = {**EVENT, "period": {"kind": "fixed", "first": first, "last": last}}
+        assert client.post("/v1/event-types", json=event, headers=ana).status_code == 422
+    choices = [{"key": "plan", "label": "Plan", "type": "choice", "options": ["Pro", "pro"]}]
+    for event in ({**EVENT, "title": "   "}, {**EVENT, "questions": choices}):
+        assert client.post("/v1/event-types", json=event, headers=ana).status_code == 422
+    assert client.get("/v1/event-types", headers=ana).json() == []
+
+
 def test_event_type_crud_and_validation(client: TestClient, db: Database) -> None:
     ana, _ = two_hosts(db)
     created = client.post("/v1/event-types", json=EVENT, headers=ana).json()

@@ -5,6 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from booking.db import Database
+from tests.api.auth import api_key
 from tests.booking.factory import MONDAY_10, later, setup
 
 BASE = "/v1/public/ana/intro"
@@ -165,3 +166,50 @@ def test_values_out_of_any_calendar_are_422_not_500(client: TestClient, db: Data
     for path in ("/v1/manage/a.%C3%A9", "/v1/manage/%C3%A9.%C3%A9/invite.ics"):
         assert client.get(path).status_code == 404
     assert client.post("/v1/manage/a.%C3%A9/cancel", json={}).status_code == 404
+
+
+def test_json_no_database_can_hold_is_a_422_and_books_nothing(client: TestClient, db: Database) -> None:
+    """Lone surrogates, NaN, infinity and numbers past 64 bits once passed validation and failed later:
+    at the database, or in the answer after the booking was stored (a retry then got 500s forever)."""
+    setup(db, questions=[{"key": "topic", "label": "Topic"}, {"key": "n", "label": "N", "type": "number"}])
+    good = '{"start": "2030-01-07T10:00:00Z", "attendee": {"name": "Bo"}, "answers": {%s}}'
+    bad = ['"topic": "\\ud800x", "n": 1', '"topic": "x", "n": NaN', '"topic": "x", "n": 1e400']
+    bad += ['"topic": "x", "n": 18446744073709551616', '"topic": "x", "n": "1e400"']
+    for number, answers in enumerate(bad):
+        sent = client.post(
+            f"{BASE}/bookings",
+            content=good % answers,
+            headers={"content-type": "application/json", "Idempotency-Key": f"k{number}"},
+        )
+        assert sent.status_code == 422, (answers, sent.text)
+        assert sent.headers["content-type"] == "application/problem+json"
+    typed = client.post(f"{BASE}/bookings", content=good % '"topic": "x", "n": 1')
+    assert typed.status_code == 422
+    assert "Content-Type: application/json" in typed.json()["detail"]
+    json_type = {"content-type": "application/json"}
+    booked = client.post(f"{BASE}/bookings", content=good % '"topic": "x", "n": 1', headers=json_type)
+    assert booked.status_code == 201, booked.text
+
+
+def test_urls_holding_nul_are_refused_before_any_lookup(client: TestClient, db: Database) -> None:
+    setup(db)
+    slots = f"{BASE}/slots?start=2030-01-07T00:00:00Z&end=2030-01-08T00:00:00Z"
+    for url in ("/v1/public/ana%00/intro", slots.replace("/slots", "%00/slots"), f"{slots}&time_zone=%00"):
+        refused = client.get(url)
+        assert refused.status_code == 422, refused.text
+        assert "NUL" in refused.json()["detail"]
+    assert client.get("/v1/bookings/%00", headers=api_key(db, "ana")).status_code == 422
+
+
+def test_a_locale_longer_than_its_column_is_a_422(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    attendee = {"name": "Bo", "locale": "en-US-abcdefgh-xyz"}
+    assert client.post(f"{BASE}/bookings", json=body(attendee=attendee)).status_code == 422
+
+
+def test_the_invite_of_a_booking_awaiting_the_host_is_tentative(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS, requires_confirmation=True)
+    token = client.post(f"{BASE}/bookings", json=body()).json()["manage_token"]
+    invite = client.get(f"/v1/manage/{token}/invite.ics").text
+    assert "METHOD:REQUEST" in invite
+    assert "STATUS:TENTATIVE" in invite

@@ -228,6 +228,27 @@ def test_intake_answers_are_checked_per_type(db: Database) -> None:
         assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
 
 
+def test_answers_no_column_can_hold_or_of_the_wrong_shape_are_refused(db: Database) -> None:
+    questions = [
+        {"key": "seats", "label": "Seats", "type": "number", "required": False},
+        {"key": "mail", "label": "Mail", "type": "email", "required": False},
+        {"key": "note", "label": "Note", "required": False},
+    ]
+    _, event_type = setup(db, questions=questions)
+    wrong: list[dict[str, Any]] = [
+        {"seats": value} for value in ("nan", "inf", "-Infinity", "1" + "0" * 400, 1e300, 2**64, [2])
+    ]
+    wrong += [{"mail": ["bo@example.com"]}, {"mail": {"to": "bo@example.com"}}, {"note": ["a"]}]
+    for answers in wrong:
+        with pytest.raises(InvalidRequest), db.transaction(write=True) as session:
+            service.book(session, session.get_one(EventType, event_type), request(**answers), NOW, VIDEO)
+    too_many: dict[str, Any] = {f"q{i}": "x" for i in range(1000)}
+    with pytest.raises(InvalidRequest, match=r"and 995 more$"), db.transaction(write=True) as session:
+        service.book(session, session.get_one(EventType, event_type), request(**too_many), NOW, VIDEO)
+    with db.transaction() as session:
+        assert session.exec(select(Booking)).all() == []
+
+
 def test_the_database_refuses_overlapping_rows_on_its_own(db: Database) -> None:
     host, event_type = setup(db)
     booking = book(db, event_type)
