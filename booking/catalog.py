@@ -48,20 +48,31 @@ def working_hours(time_zone: str) -> ScheduleIn:
 def save_schedule(
     session: Session, host: Host, spec: ScheduleIn, schedule: Schedule | None = None
 ) -> Schedule:
-    """Create a schedule, or replace ``schedule`` whole; a host's first schedule is its default."""
+    """Create a schedule, or replace ``schedule`` whole; a host's first schedule is its default.
+
+    A host always has a default (event types without a schedule of their own use it): the default
+    stays the default until another schedule is made the default.
+    """
     data = spec.model_dump(mode="json")
     if schedule is None:
         schedule = Schedule(host_id=host.id or 0, **data)
         schedule.is_default = spec.is_default or repository.default_schedule(session, host.id or 0) is None
     else:
+        was_default = schedule.is_default
         schedule.sqlmodel_update(data)
+        schedule.is_default = was_default or spec.is_default
     _store(session, schedule)
     _clear_other_defaults(session, host, schedule)
     return schedule
 
 
 def delete_schedule(session: Session, schedule: Schedule) -> None:
-    """Remove a schedule; event types using it fall back to the host's default."""
+    """Remove a schedule; event types using it fall back to the host's default, which must remain."""
+    if schedule.is_default:
+        raise Conflict(
+            "This is your default schedule, used by every event type without one of its own; "
+            "make another schedule the default (is_default: true) before deleting it."
+        )
     session.delete(schedule)
     session.flush()
 

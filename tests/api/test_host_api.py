@@ -54,6 +54,22 @@ def test_schedule_crud(client: TestClient, db: Database) -> None:
     assert client.get(f"/v1/schedules/{schedule_id}", headers=ana).status_code == 404
 
 
+def test_a_host_always_keeps_a_default_schedule(client: TestClient, db: Database) -> None:
+    """Deleting the default left every event type without a schedule of its own with no slots."""
+    ana, _ = two_hosts(db)
+    default = client.get("/v1/schedules", headers=ana).json()[0]
+    assert default["is_default"]
+    refused = client.delete(f"/v1/schedules/{default['id']}", headers=ana)
+    assert refused.status_code == 409
+    assert "default" in refused.json()["detail"]
+    kept = client.put(f"/v1/schedules/{default['id']}", json=SCHEDULE, headers=ana)
+    assert kept.json()["is_default"], "replacing the default's hours must not leave the host without one"
+    winter = client.post("/v1/schedules", json={**SCHEDULE, "is_default": True}, headers=ana).json()
+    assert client.delete(f"/v1/schedules/{default['id']}", headers=ana).status_code == 204
+    schedules = client.get("/v1/schedules", headers=ana).json()
+    assert [schedule["id"] for schedule in schedules if schedule["is_default"]] == [winter["id"]]
+
+
 def test_text_no_column_can_store_is_a_422_not_a_500(client: TestClient, db: Database) -> None:
     """Found by Schemathesis: PostgreSQL refuses U+0000 in text, which became a server error."""
     ana, _ = two_hosts(db)
