@@ -25,6 +25,7 @@ from booking.links import manage_token, verify_manage_token
 from booking.models import Booking, EventType, Host
 from booking.models.bookings import BookingStatus
 from booking.schemas import (
+    MAX_SLOTS,
     BookingIn,
     BookingOut,
     CancelIn,
@@ -112,7 +113,10 @@ def slots(
     rt: RuntimeDep,
     time_zone: Annotated[TimeZoneName, Query(description="The invitee's IANA zone")] = "UTC",
 ) -> Response:
-    """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock."""
+    """Bookable starts in ``[start, end)``, in UTC and on the invitee's clock.
+
+    At most ``MAX_SLOTS`` per answer; ``next_start`` then says where the next page begins.
+    """
     if end <= start or end - start > MAX_SLOT_WINDOW:
         raise InvalidRequest("end must be after start, at most 93 days later")
     now = rt.clock()
@@ -125,8 +129,10 @@ def slots(
         # Hundreds of slots per answer: encoded straight by orjson rather than through validated models
         # (same schema; orjson writes aware datetimes as ISO 8601, UTC ones with ``Z``).
         zone = ZoneInfo(time_zone)
-        items = [{"start": s.start, "end": s.end, "local_start": s.start.astimezone(zone)} for s in found]
-        return orjson.dumps({"time_zone": time_zone, "slots": items}, option=orjson.OPT_UTC_Z)
+        page, rest = found[:MAX_SLOTS], found[MAX_SLOTS : MAX_SLOTS + 1]
+        items = [{"start": s.start, "end": s.end, "local_start": s.start.astimezone(zone)} for s in page]
+        answer = {"time_zone": time_zone, "slots": items, "next_start": rest[0].start if rest else None}
+        return orjson.dumps(answer, option=orjson.OPT_UTC_Z)
 
     question = (owner, slug, *window, time_zone)
     body = compute() if rt.listing is None else rt.listing.answers.get(question, now, compute)

@@ -299,10 +299,17 @@ class SlotOut(BaseModel):
 
 
 class SlotsOut(BaseModel):
-    """The slots of a window, for one invitee zone."""
+    """The slots of a window, for one invitee zone; at most ``MAX_SLOTS`` of them per answer."""
 
     time_zone: str
     slots: list[SlotOut]
+    next_start: datetime | None = Field(
+        default=None, description="Set when the window holds more slots: ask again from this start."
+    )
+
+
+MAX_SLOTS = 2000
+"""A page of slots: a week of 5-minute starts. A 1-minute interval over 93 days was 14 MB an answer."""
 
 
 class AttendeeIn(Strict):

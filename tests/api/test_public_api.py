@@ -5,6 +5,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from booking.db import Database
+from booking.schemas import MAX_SLOTS
 from tests.api.auth import api_key
 from tests.booking.factory import MONDAY_10, later, setup
 
@@ -213,3 +214,15 @@ def test_the_invite_of_a_booking_awaiting_the_host_is_tentative(client: TestClie
     invite = client.get(f"/v1/manage/{token}/invite.ics").text
     assert "METHOD:REQUEST" in invite
     assert "STATUS:TENTATIVE" in invite
+
+
+def test_a_window_of_more_slots_than_a_page_comes_in_pages(client: TestClient, db: Database) -> None:
+    """One-minute starts over long windows made answers of many megabytes for anyone who asked."""
+    setup(db, duration=1, interval=1)
+    window = {"start": "2030-01-07T00:00:00Z", "end": "2030-01-12T00:00:00Z"}
+    first = client.get(f"{BASE}/slots", params=window).json()
+    assert len(first["slots"]) == MAX_SLOTS
+    rest = client.get(f"{BASE}/slots", params={**window, "start": first["next_start"]}).json()
+    assert rest["next_start"] is None
+    starts = [slot["start"] for slot in first["slots"] + rest["slots"]]
+    assert len(starts) == len(set(starts)) == 5 * 8 * 60, "Monday to Friday, 09:00-17:00, every minute"
