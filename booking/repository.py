@@ -6,12 +6,14 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Boolean,
+    ColumnElement,
     CompoundSelect,
     Integer,
     Select,
     and_,
     bindparam,
     func,
+    literal_column,
     null,
     or_,
     union_all,
@@ -272,18 +274,45 @@ def last_booked(session: Session, event_type_id: int, host_ids: Sequence[int]) -
     return {host_id: at for host_id, at in rows if at is not None}
 
 
-def stale_holds(session: Session, now: datetime, host_ids: Sequence[int] | None = None) -> list[Booking]:
-    """Held bookings whose payment window has closed."""
-    query = select(Booking).where(Booking.status == BookingStatus.HELD, col(Booking.hold_expires_at) <= now)
+def _lapsed(now: datetime) -> ColumnElement[bool]:
+    """Held and past its payment window: the rows of the partial index ``ix_bookings_held_expiry``.
+
+    The status is written into the SQL, not bound: PostgreSQL's generic plan for a prepared statement
+    can't prove ``status = $1`` matches the index's condition, and a full scan is all it has left.
+    """
+    held: ColumnElement[str] = literal_column(f"'{BookingStatus.HELD.value}'")
+    return and_(col(Booking.status) == held, col(Booking.hold_expires_at) <= now)
+
+
+def any_stale_hold(session: Session, now: datetime) -> bool:
+    """Whether some hold has lapsed: a cheap read, so an idle sweep never opens a write transaction."""
+    return session.exec(select(Booking.id).where(_lapsed(now)).limit(1)).first() is not None
+
+
+def stale_holds(
+    session: Session, now: datetime, host_ids: Sequence[int] | None = None, batch: int | None = None
+) -> list[Booking]:
+    """Held bookings whose payment window has closed, longest lapsed first, locked until commit.
+
+    PostgreSQL re-reads each row as it locks it, so a hold paid or expired meanwhile is left out. A
+    ``batch`` takes at most that many and skips holds another transaction has locked (a payment, or
+    another process's batch), rather than queueing behind it. Locking in one order keeps two
+    transactions that expire the same holds from deadlocking. SQLite has no row locks: its write
+    transactions run one at a time.
+    """
+    query = select(Booking).where(_lapsed(now))
     if host_ids is not None:
         query = query.join(BookingHost, col(BookingHost.booking_id) == Booking.id).where(
             col(BookingHost.host_id).in_(host_ids)
         )
-    return list(session.exec(query.with_for_update()).unique().all())
+    query = query.order_by(col(Booking.hold_expires_at), col(Booking.id)).limit(batch)
+    return list(session.exec(query.with_for_update(skip_locked=batch is not None)).unique().all())
 
 
-def booking_by_uid(session: Session, uid: str) -> Booking | None:
-    return session.exec(select(Booking).where(Booking.uid == uid)).first()
+def booking_by_uid(session: Session, uid: str, *, lock: bool = False) -> Booking | None:
+    """The booking ``uid``; ``lock``: held until commit, so a sweep or another payment waits or skips it."""
+    query = select(Booking).where(Booking.uid == uid)
+    return session.exec(query.with_for_update() if lock else query).first()
 
 
 def booking_hosts(session: Session, booking_id: int) -> list[BookingHost]:

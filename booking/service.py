@@ -313,9 +313,16 @@ def mark_paid(session: Session, booking: Booking, payment_ref: str, now: datetim
     return booking
 
 
-def expire_holds(session: Session, now: datetime, host_ids: list[int] | None = None) -> int:
-    """End every hold whose payment window has closed; returns how many."""
-    stale = repository.stale_holds(session, now, host_ids)
+def expire_holds(
+    session: Session, now: datetime, host_ids: list[int] | None = None, batch: int | None = None
+) -> int:
+    """End the holds whose payment window has closed (of these hosts); returns how many.
+
+    A booking that needs the time ends every lapsed hold in its way, waiting for any that another
+    transaction is deciding. The background sweep passes ``batch``: at most that many per transaction,
+    leaving holds other transactions have locked to them (``repository.stale_holds``).
+    """
+    stale = repository.stale_holds(session, now, host_ids, batch)
     for booking in stale:
         _end(session, booking, BookingStatus.EXPIRED, now, "payment not received in time")
         outbox.emit(session, "booking.expired", booking)

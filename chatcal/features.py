@@ -27,9 +27,10 @@ def _database(settings: Settings) -> Feature:
 
 
 def _jobs(settings: Settings) -> Feature:
+    jobs = "in-process outbox dispatch and payment hold expiry"
     if settings.redis_url:
-        return Feature("background jobs", True, "in-process outbox dispatch; Redis shares rate limits")
-    return Feature("background jobs", True, "in-process; set CHATCAL_REDIS_URL for Redis-backed limits")
+        return Feature("background jobs", True, f"{jobs}; Redis shares rate limits")
+    return Feature("background jobs", True, f"{jobs}; set CHATCAL_REDIS_URL for Redis-backed limits")
 
 
 def _switch(name: str, enabled: bool, on: str, off: str) -> Feature:

@@ -4,7 +4,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Enum
+from sqlalchemy import Enum, text
 from sqlmodel import JSON, Column, Field, Index, SQLModel
 
 from booking.columns import UTCDateTime, utcnow
@@ -33,7 +33,15 @@ class Booking(SQLModel, table=True):
     """
 
     __tablename__ = "bookings"
-    __table_args__ = (Index("ix_bookings_event_type_start", "event_type_id", "start"),)
+    __table_args__ = (
+        Index("ix_bookings_event_type_start", "event_type_id", "start"),
+        Index(
+            "ix_bookings_held_expiry",
+            "hold_expires_at",
+            postgresql_where=text("status = 'held'"),
+            sqlite_where=text("status = 'held'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     uid: str = Field(unique=True, max_length=32)

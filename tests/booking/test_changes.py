@@ -14,7 +14,10 @@ from sqlmodel import select
 from booking.changes import ChangeWatch, PostgresWatch, SqliteWatch, watch
 from booking.db import Database
 from booking.models import Host
-from tests.booking.factory import setup
+from integrations.messaging import LogNotifier
+from tests.booking.factory import NOW, setup
+from worker import in_process
+from worker.outbox import dispatch
 
 WAIT_S = 10.0
 
@@ -142,3 +145,12 @@ def test_this_process_s_setup_edits_move_the_setup_generation_at_once(
         host.name = "Ana B"
         session.add(host)
     assert watched.setup_generation()[0] != setup_before[0]  # type: ignore[index]
+
+
+def test_idle_job_rounds_leave_it_alone(db: Database, watched: ChangeWatch) -> None:
+    """The jobs run every two seconds in every process; were each round a write, no cached slot
+    answer would outlive it."""
+    before = watched.generation()
+    assert in_process.expire_lapsed_holds(db, NOW) == 0
+    assert dispatch(db, LogNotifier(), NOW) == 0
+    assert watched.generation() == before
