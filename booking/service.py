@@ -17,7 +17,7 @@ from booking.calendar import Setup, setup_of, slot_query
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.intake import check_answers
 from booking.models import Booking, EventType
-from booking.models.bookings import OPEN_STATUSES, BookingStatus
+from booking.models.bookings import OPEN_STATUSES, REASON_LENGTH, TITLE_LENGTH, BookingStatus
 from booking.schemas import BookingIn, QuestionIn
 from integrations.video import VideoRooms
 
@@ -141,7 +141,7 @@ def book(
         status=status,
         start=assignment.slot.start,
         end=assignment.slot.end,
-        title=f"{event_type.title} with {request.attendee.name}",
+        title=f"{event_type.title} with {request.attendee.name}"[:TITLE_LENGTH],
         attendee_name=request.attendee.name,
         attendee_email=request.attendee.email,
         attendee_time_zone=request.attendee.time_zone,
@@ -168,7 +168,7 @@ def _end(
 ) -> None:
     """Move an open booking to an ended status and free its time."""
     booking.status = status
-    booking.cancel_reason = reason or booking.cancel_reason
+    booking.cancel_reason = reason[:REASON_LENGTH] if reason else booking.cancel_reason
     booking.updated_at = now
     booking.sequence += 1
     for share in repository.booking_hosts(session, booking.id or 0):

@@ -22,6 +22,8 @@ class BookingStatus(StrEnum):
 
 
 OPEN_STATUSES = frozenset({BookingStatus.HELD, BookingStatus.PENDING, BookingStatus.ACCEPTED})
+TITLE_LENGTH, REASON_LENGTH = 300, 1000
+"""Column sizes of text the service composes (``"{event} with {name}"``, ``"rescheduled: {reason}"``)."""
 
 
 class Booking(SQLModel, table=True):
@@ -54,7 +56,7 @@ class Booking(SQLModel, table=True):
     )
     start: datetime = Field(sa_type=UTCDateTime)
     end: datetime = Field(sa_type=UTCDateTime)
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=TITLE_LENGTH)
     attendee_name: str = Field(max_length=200)
     attendee_email: str | None = Field(default=None, max_length=320)
     attendee_time_zone: str = Field(max_length=64)
@@ -68,7 +70,7 @@ class Booking(SQLModel, table=True):
     payment_provider: str | None = Field(default=None, max_length=16)
     payment_ref: str | None = Field(default=None, max_length=255, index=True)
     hold_expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    cancel_reason: str | None = Field(default=None, max_length=1000)
+    cancel_reason: str | None = Field(default=None, max_length=REASON_LENGTH)
     rescheduled_from_id: int | None = Field(default=None, foreign_key="bookings.id")
     rescheduled_to_id: int | None = Field(default=None, foreign_key="bookings.id")
     sequence: int = 0

@@ -226,3 +226,16 @@ def test_a_window_of_more_slots_than_a_page_comes_in_pages(client: TestClient, d
     assert rest["next_start"] is None
     starts = [slot["start"] for slot in first["slots"] + rest["slots"]]
     assert len(starts) == len(set(starts)) == 5 * 8 * 60, "Monday to Friday, 09:00-17:00, every minute"
+
+
+def test_text_the_service_composes_fits_its_columns(client: TestClient, db: Database) -> None:
+    """On PostgreSQL a long title plus a long name, or "rescheduled: " plus a long reason, was a 500."""
+    setup(db, title="T" * 200)
+    attendee = {"name": "N" * 200, "email": "bo@example.com"}
+    created = client.post(f"{BASE}/bookings", json=body(attendee=attendee, answers={}))
+    assert created.status_code == 201, created.text
+    assert len(created.json()["booking"]["title"]) == 300
+    token = created.json()["manage_token"]
+    move = {"start": later(60).isoformat(), "reason": "r" * 1000}
+    moved = client.post(f"/v1/manage/{token}/reschedule", json=move)
+    assert moved.status_code == 200, moved.text
