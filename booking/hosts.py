@@ -14,18 +14,20 @@ from sqlmodel import Session, col, select
 from booking import repository
 from booking.errors import Conflict, InvalidRequest, NotFound
 from booking.models import ApiKey, Host, Team, TeamMember
-from booking.schemas import Slug, Strict, TimeZoneName
+from booking.schemas import Email, Slug, Strict, TimeZoneName
 
 KEY_PREFIX = "cc_"
+KEY_NAME_LENGTH = 100
+"""The ``api_key.name`` column's size."""
 
 
 class HostIn(Strict):
-    """A new host."""
+    """A new host; every field fits its column, and the email is one invites can carry safely."""
 
     slug: Slug
     name: str = Field(min_length=1, max_length=200)
     time_zone: TimeZoneName
-    email: str | None = None
+    email: Email | None = None
     slack_user_id: str | None = Field(default=None, pattern=r"^[UW][A-Z0-9]{2,20}$")
 
 
@@ -50,6 +52,8 @@ def _digest(key: str) -> str:
 
 def create_api_key(session: Session, host: Host, name: str = "") -> str:
     """A new key for ``host``; the plain key is returned once and never stored."""
+    if len(name) > KEY_NAME_LENGTH:
+        raise InvalidRequest(f"an API key's name can be at most {KEY_NAME_LENGTH} characters")
     key = KEY_PREFIX + secrets.token_urlsafe(32)
     session.add(ApiKey(host_id=host.id or 0, prefix=key[:10], digest=_digest(key), name=name))
     session.flush()

@@ -1,7 +1,9 @@
 """The composition root: settings → database, integrations and front ends → one FastAPI app.
 
 Nothing connects at import time, nor in ``create_app``: the lifespan prepares the data directory,
-migrates the database and builds the runtime the routes use.
+migrates the database (or checks its schema) and builds the runtime the routes use. ``chatcal serve``
+prepares the database before any server starts, so a database it can't use is one line, not a
+traceback from inside the server.
 """
 
 import asyncio
@@ -34,7 +36,7 @@ from bot.telegram.front import TelegramConfig, telegram_config, telegram_running
 from bot.web import routes as web_routes
 from chatcal import __version__
 from chatcal.features import feature_report
-from chatcal.migrate import upgrade
+from chatcal.migrate import prepare
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
 from integrations.llm import GeminiModel, LanguageModel
@@ -51,10 +53,6 @@ class Health(BaseModel):
 
     status: str
     version: str
-
-
-class MigrationFailed(RuntimeError):
-    """The database could not be brought to the current schema; the service must not start."""
 
 
 def _limiter(settings: Settings) -> RateLimiter:
@@ -84,21 +82,14 @@ def build_runtime(
 ) -> Runtime:
     """Everything the routes need, migrated and ready (this is where connections start).
 
-    Only an HTTP server lists slots, so only it (``serving_http``) watches for changes to cache them:
-    the terminal chat would otherwise hold a LISTEN connection and thread it never uses.
+    With CHATCAL_SKIP_MIGRATIONS the schema is only checked, so a database nobody migrated stops the
+    start (``MigrationFailed``) rather than failing every request. Only an HTTP server lists slots, so
+    only it (``serving_http``) watches for changes to cache them: the terminal chat would otherwise
+    hold a LISTEN connection and thread it never uses.
     """
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     database = Database(make_engine(settings.effective_database_url, settings.db_pool_size))
-    if settings.skip_migrations:
-        log.info("migrations skipped (CHATCAL_SKIP_MIGRATIONS)")
-    else:
-        try:
-            upgrade(database.engine)
-        except Exception as exc:
-            raise MigrationFailed(
-                f"could not migrate the database at {database.engine.url!r}: {exc}. "
-                "Check CHATCAL_DATABASE_URL and that the database is reachable."
-            ) from exc
+    prepare(database.engine, migrate=not settings.skip_migrations)
     return Runtime(
         db=database,
         secret=secret_key(settings),

@@ -3,14 +3,15 @@
 import json
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import uvicorn
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from booking import catalog, hosts
@@ -21,7 +22,7 @@ from bot.console.session import ConsoleChat
 from chatcal import workers
 from chatcal.app import build_runtime, chat_flow, create_app
 from chatcal.demo import booking_links, is_empty, seed_demo
-from chatcal.migrate import upgrade
+from chatcal.migrate import MigrationFailed, cause, prepare
 from chatcal.secrets import secret_key
 from chatcal.settings import Settings
 
@@ -36,46 +37,69 @@ app.add_typer(api_key_app, name="api-key")
 app.add_typer(team_app, name="team")
 
 
-def _database(settings: Settings) -> Database:
-    """The configured database, migrated (unless CHATCAL_SKIP_MIGRATIONS)."""
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
-    database = Database(make_engine(settings.effective_database_url))
-    if not settings.skip_migrations:
-        upgrade(database.engine)
-    return database
-
-
 def _fail(message: str) -> typer.Exit:
+    """Print ``message`` as the command's one error line; raise the result to end with exit code 1."""
     typer.secho(f"error: {message}", err=True, fg="red")
     return typer.Exit(1)
 
 
+def _explain(exc: ValidationError, name: Callable[[str], str] = str) -> str:
+    """Every problem of ``exc`` on one line, each after the field (as ``name`` calls it) it is in."""
+    problems = []
+    for error in exc.errors(include_url=False):
+        where = ".".join(str(part) for part in error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        problems.append(f"{name(where)}: {message}" if where else message)
+    return "; ".join(problems)
+
+
+def _settings() -> Settings:
+    """The settings; a bad value ends the command naming the variable to fix, not with a traceback."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        raise _fail(_explain(exc, Settings.variable)) from exc
+
+
+def _database(settings: Settings) -> Database:
+    """The configured database, migrated (with CHATCAL_SKIP_MIGRATIONS, checked to need no migrating)."""
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    database = Database(make_engine(settings.effective_database_url))
+    try:
+        prepare(database.engine, migrate=not settings.skip_migrations)
+    except MigrationFailed as exc:
+        database.engine.dispose()
+        raise _fail(str(exc)) from exc
+    return database
+
+
 @contextmanager
 def _admin_session() -> Iterator[Session]:
-    """A write transaction for an admin command; bad input ends the command with a clear error."""
-    database = _database(Settings())
+    """A write transaction for an admin command; bad input, or a database that refuses the change,
+    ends the command with a one-line error."""
+    database = _database(_settings())
     try:
         with database.transaction(write=True) as session:
             yield session
     except ValidationError as exc:
-        raise _fail(str(exc)) from exc
+        raise _fail(_explain(exc)) from exc
     except DomainError as exc:
         raise _fail(exc.message) from exc
+    except SQLAlchemyError as exc:
+        raise _fail(f"the database refused the change: {cause(exc)}") from exc
     finally:
         database.engine.dispose()
 
 
-def _seed_if_empty(settings: Settings) -> None:
-    database = _database(settings)
+def _seed_if_empty(database: Database, base_url: str) -> None:
     with database.transaction(write=True) as session:
         if not is_empty(session):
             return
         _, key = seed_demo(session)
     typer.echo("Seeded the demo host 'demo'. Book by chatting:")
-    for link in booking_links(settings.base_url):
+    for link in booking_links(base_url):
         typer.echo(f"  web chat: {link.replace('/v1/public/', '/chat/')}   API: {link}")
-    typer.echo(f"API docs: {settings.base_url}/docs   demo host API key (shown once): {key}")
-    database.engine.dispose()
+    typer.echo(f"API docs: {base_url}/docs   demo host API key (shown once): {key}")
 
 
 @app.callback()
@@ -89,26 +113,32 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (CHATCAL_PORT).")] = None,
     demo: Annotated[bool, typer.Option(help="Seed the demo host when the database is empty.")] = False,
 ) -> None:
-    """Run the web service: REST API, webhooks and the web chat."""
-    settings = Settings()
+    """Run the web service: REST API, webhooks and the web chat.
+
+    The database is migrated (or its schema checked) here, before any server starts, so a database
+    the service can't use ends the command with one line; the servers' apps then only check it.
+    """
     updates = {key: value for key, value in (("host", host), ("port", port)) if value is not None}
-    settings = settings.model_copy(update=updates)
+    settings = _settings().model_copy(update=updates)
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    database = _database(settings)
     if demo:
-        _seed_if_empty(settings)
+        _seed_if_empty(database, settings.base_url)
         typer.echo(f"Web chat: {settings.base_url}/   API docs: {settings.base_url}/docs")
+    database.engine.dispose()
     if settings.workers > 1:
         _serve_workers(settings)
         return
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level)
+    prepared = settings.model_copy(update={"skip_migrations": True})
+    uvicorn.run(create_app(prepared), host=settings.host, port=settings.port, log_level=settings.log_level)
 
 
 def _serve_workers(settings: Settings) -> None:
     """Several server processes on one port, as production runs on more than one core.
 
-    The parent migrates and settles the secret key first, so workers never race to do either; each
-    worker then builds its app from the same environment. Telegram's getUpdates admits one poller,
-    so polling needs a single process (webhooks don't).
+    The parent has migrated (``serve``) and settles the secret key first, so workers never race to
+    do either; each worker then builds its app from the same environment. Telegram's getUpdates
+    admits one poller, so polling needs a single process (webhooks don't).
     """
     if settings.telegram_bot_token is not None and settings.public_url is None:
         raise _fail(
@@ -119,7 +149,6 @@ def _serve_workers(settings: Settings) -> None:
         logging.getLogger("chatcal").warning(
             "rate limits are counted per worker process; set CHATCAL_REDIS_URL to share them"
         )
-    _database(settings).engine.dispose()
     secret_key(settings)
     os.environ.update(CHATCAL_SKIP_MIGRATIONS="1", CHATCAL_HOST=settings.host)
     raise typer.Exit(workers.serve(settings.host, settings.port, settings.workers, settings.log_level))
@@ -131,8 +160,11 @@ def chat(
     user: Annotated[str | None, typer.Option(help="Who you are to the bot (default: your login).")] = None,
 ) -> None:
     """Book by chatting in the terminal (numbers press buttons, /help for commands, quit to leave)."""
-    settings = Settings()
-    runtime = build_runtime(settings, serving_http=False)
+    settings = _settings()
+    try:
+        runtime = build_runtime(settings, serving_http=False)
+    except MigrationFailed as exc:
+        raise _fail(str(exc)) from exc
     console = ConsoleChat(chat_flow(runtime), typer.echo, settings.data_dir / "invites", user)
     console.run(_prompt, event)
     runtime.close()
@@ -148,7 +180,7 @@ def _prompt() -> str | None:
 @app.command()
 def migrate() -> None:
     """Bring the database to the current schema."""
-    settings = Settings()
+    settings = _settings()
     _database(settings.model_copy(update={"skip_migrations": False})).engine.dispose()
     typer.echo("database is up to date")
 
@@ -156,11 +188,13 @@ def migrate() -> None:
 @app.command("demo-seed")
 def demo_seed() -> None:
     """Create the demo host and its event types (only on an empty database)."""
-    settings = Settings()
-    with _database(settings).transaction() as session:
+    settings = _settings()
+    database = _database(settings)
+    with database.transaction() as session:
         if not is_empty(session):
             raise _fail("the database already has hosts; demo-seed only fills an empty one")
-    _seed_if_empty(settings)
+    _seed_if_empty(database, settings.base_url)
+    database.engine.dispose()
 
 
 @host_app.command("create")
@@ -197,19 +231,31 @@ def api_key_create(
 def event_type_create(
     host: Annotated[str, typer.Option(help="The owning host's handle.")],
     spec: Annotated[
-        Path | None, typer.Option(help="JSON file with every field of the API's EventTypeIn.", exists=True)
+        Path | None, typer.Option(help="JSON file with every field of the API's EventTypeIn.")
     ] = None,
     slug: Annotated[str | None, typer.Option(help="URL slug.")] = None,
     title: Annotated[str | None, typer.Option(help="Title.")] = None,
     duration: Annotated[int, typer.Option(help="Minutes.")] = 30,
 ) -> None:
     """Create an event type from options or a JSON spec (the API's schema)."""
-    data = json.loads(spec.read_text()) if spec else {"slug": slug, "title": title, "duration": duration}
+    data = _read_spec(spec) if spec else {"slug": slug, "title": title, "duration": duration}
     with _admin_session() as session:
         row = catalog.save_event_type(
             session, hosts.host_by_slug(session, host), EventTypeIn.model_validate(data)
         )
     typer.echo(f"created event type {host}/{row.slug} (id {row.id})")
+
+
+def _read_spec(path: Path) -> Any:
+    """The JSON in ``path``; a file that can't be read or parsed ends the command naming it."""
+    try:
+        return json.loads(path.read_bytes().decode("utf-8-sig"))
+    except OSError as exc:
+        raise _fail(f"{path}: cannot read it: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise _fail(f"{path}: is not UTF-8 text (byte {exc.start} can't be decoded)") from exc
+    except json.JSONDecodeError as exc:
+        raise _fail(f"{path}: is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from exc
 
 
 @team_app.command("create")

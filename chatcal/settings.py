@@ -9,8 +9,19 @@ talk to local stand-ins in tests and to self-hosted or regional endpoints in pro
 from pathlib import Path
 from typing import Any
 
-from pydantic import AnyHttpUrl, Field, SecretStr
+from pydantic import AnyHttpUrl, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError
+
+DATABASE_URLS = "sqlite:///path/to/chatcal.db or postgresql+psycopg://user:password@host:5432/database"
+DRIVERS = {
+    "sqlite": "sqlite",
+    "postgresql+psycopg": "postgresql+psycopg",
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+}
+"""The database URL schemes chatcal runs on (``booking.db.make_engine``), and the driver each means."""
 
 
 def vendor(name: str, default: str | None = None) -> Any:
@@ -66,12 +77,37 @@ class Settings(BaseSettings):
     razorpay_webhook_secret: SecretStr | None = vendor("RAZORPAY_WEBHOOK_SECRET")
     razorpay_base_url: str | None = vendor("RAZORPAY_BASE_URL")
 
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, url: str | None) -> str | None:
+        """Only SQLite and PostgreSQL through psycopg: anything else would fail deep in SQLAlchemy.
+
+        ``postgresql://`` and ``postgres://`` (as hosting providers hand them out) mean psycopg.
+        """
+        if not url:
+            return url
+        try:
+            scheme = make_url(url).drivername
+        except (ArgumentError, ValueError) as exc:
+            raise ValueError(f"not a database URL; use {DATABASE_URLS}") from exc
+        if scheme not in DRIVERS:
+            raise ValueError(f"{scheme!r} is not supported; use {DATABASE_URLS}")
+        return DRIVERS[scheme] + url[len(scheme) :]
+
     @property
     def base_url(self) -> str:
         """Where people reach this service: the public URL, else the local bind address."""
         if self.public_url is not None:
             return str(self.public_url).rstrip("/")
         return f"http://{self.host}:{self.port or 8000}"
+
+    @classmethod
+    def variable(cls, field: str) -> str:
+        """The environment variable that sets ``field`` (errors name the variable an operator sets)."""
+        if field not in cls.model_fields:
+            return field
+        alias = cls.model_fields[field].validation_alias
+        return alias if isinstance(alias, str) else f"CHATCAL_{field.upper()}"
 
     @property
     def effective_database_url(self) -> str:

@@ -1,12 +1,15 @@
 """Admin commands against a real SQLite database in a temporary data directory."""
 
 import json
+import uuid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from chatcal.cli import app
+from tests.chatcal.test_startup_errors import head
 
 runner = CliRunner()
 
@@ -81,3 +84,126 @@ def test_demo_seed_only_fills_an_empty_database() -> None:
 def test_migrate_is_repeatable() -> None:
     assert "up to date" in run("migrate")
     assert "up to date" in run("migrate")
+
+
+def error_line(args: list[str]) -> str:
+    """Run a command that must fail cleanly: exit 1 with one ``error:`` line on stderr."""
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("error: "), result.stderr
+    return result.stderr.strip()
+
+
+ADMIN_COMMANDS = [
+    ["migrate"],
+    ["demo-seed"],
+    ["chat", "demo/intro"],
+    ["host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC"],
+    ["api-key", "create", "--host", "ana"],
+    ["event-type", "create", "--host", "ana", "--slug", "intro", "--title", "Intro"],
+    ["team", "create", "--owner", "ana", "--slug", "sales", "--name", "Sales"],
+    ["team", "add-member", "--team", "sales", "--host", "ana"],
+]
+
+
+@pytest.mark.parametrize("args", ADMIN_COMMANDS, ids=lambda args: " ".join(args[:2]))
+def test_a_corrupt_database_is_one_line_naming_it(args: list[str], data_dir: Path) -> None:
+    data_dir.mkdir()
+    (data_dir / "chatcal.db").write_bytes(b"not an SQLite database " * 50)
+    line = error_line(args)
+    assert line.startswith(f"error: could not migrate the database at sqlite:///{data_dir / 'chatcal.db'}: ")
+    assert "file is not a database" in line
+
+
+@pytest.mark.parametrize("args", ADMIN_COMMANDS[1:], ids=lambda args: " ".join(args[:2]))
+def test_skipped_migrations_on_an_empty_database_say_to_migrate(
+    args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHATCAL_SKIP_MIGRATIONS", "1")
+    line = error_line(args)
+    assert line.endswith(
+        f"has no chatcal schema; this chatcal needs revision {head()}: run `chatcal migrate`"
+    )
+
+
+def test_migrate_names_a_missing_postgres_database(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    missing = make_url(postgres_url).set(password="s3cret", database=f"absent_{uuid.uuid4().hex[:8]}")
+    monkeypatch.setenv("CHATCAL_DATABASE_URL", missing.render_as_string(hide_password=False))
+    line = error_line(["migrate"])
+    assert f"could not migrate the database at {missing.render_as_string()}: " in line
+    assert f'database "{missing.database}" does not exist' in line
+    assert "s3cret" not in line
+
+
+@pytest.mark.parametrize("url", ["notaurl", "mysql://root@127.0.0.1/chatcal", "postgresql+psycopg2://db/x"])
+def test_unsupported_database_urls_name_the_supported_ones(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CHATCAL_DATABASE_URL", url)
+    line = error_line(["host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC"])
+    assert line.startswith("error: CHATCAL_DATABASE_URL: ")
+    assert "use sqlite:///" in line
+    assert "postgresql+psycopg://" in line
+
+
+def spec_file(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.json"
+    if kind == "invalid-json":
+        path.write_text('{"slug": "deep",')
+    elif kind == "latin-1":
+        path.write_bytes('{"slug": "caf\u00e9", "title": "Caf\u00e9", "duration": 30}'.encode("latin-1"))
+    elif kind == "directory":
+        path.mkdir()
+    return path
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem"),
+    [
+        ("invalid-json", "is not valid JSON: Expecting property name enclosed in double quotes"),
+        ("latin-1", "is not UTF-8 text"),
+        ("missing", "cannot read it: No such file or directory"),
+        ("directory", "cannot read it: Is a directory"),
+    ],
+)
+def test_an_unreadable_spec_names_the_file(kind: str, problem: str, tmp_path: Path) -> None:
+    run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC")
+    path = spec_file(tmp_path, kind)
+    line = error_line(["event-type", "create", "--host", "ana", "--spec", str(path)])
+    assert line.startswith(f"error: {path}: {problem}")
+
+
+def test_a_spec_that_is_not_an_object_is_one_line(tmp_path: Path) -> None:
+    run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC")
+    path = tmp_path / "list.json"
+    path.write_text("[1, 2]")
+    assert "Input should be a valid dictionary" in error_line(
+        ["event-type", "create", "--host", "ana", "--spec", str(path)]
+    )
+
+
+def test_an_api_key_name_longer_than_its_column_is_refused(
+    database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CHATCAL_DATABASE_URL", database_url)
+    run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC")
+    assert run("api-key", "create", "--host", "ana", "--name", "k" * 100).startswith("cc_")
+    line = error_line(["api-key", "create", "--host", "ana", "--name", "k" * 101])
+    assert line == "error: an API key's name can be at most 100 characters"
+
+
+@pytest.mark.parametrize(
+    "email", ["sp acey@example.com", "ana@example.com\r\nBCC:eve@example.com", "a" * 309 + "@example.com"]
+)
+def test_host_emails_are_checked(email: str) -> None:
+    line = error_line(
+        ["host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC", "--email", email]
+    )
+    assert line.startswith("error: email: ")
+    assert error_line(["api-key", "create", "--host", "ana"]) == "error: No host 'ana'."
+    run(
+        "host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC", "--email", "ana@example.com"
+    )
