@@ -79,10 +79,17 @@ def revoke_api_keys(session: Session, host: Host, now: datetime) -> int:
     return len(keys)
 
 
-def create_team(session: Session, owner: Host, slug: str, name: str) -> Team:
+class TeamIn(Strict):
+    """A new team: a public handle like a host's, and a name."""
+
+    slug: Slug
+    name: str = Field(min_length=1, max_length=200)
+
+
+def create_team(session: Session, owner: Host, spec: TeamIn) -> Team:
     """A team owned by ``owner``, who joins it as a fixed member."""
-    _slug_free(session, slug)
-    team = Team(slug=slug, name=name, owner_id=owner.id or 0)
+    _slug_free(session, spec.slug)
+    team = Team(**spec.model_dump(), owner_id=owner.id or 0)
     session.add(team)
     session.flush()
     session.add(TeamMember(team_id=team.id or 0, host_id=owner.id or 0))

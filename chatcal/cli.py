@@ -266,7 +266,8 @@ def team_create(
 ) -> None:
     """Create a team; its event types are made with --spec and a team_id."""
     with _admin_session() as session:
-        team = hosts.create_team(session, hosts.host_by_slug(session, owner), slug, name)
+        spec = hosts.TeamIn(slug=slug, name=name)
+        team = hosts.create_team(session, hosts.host_by_slug(session, owner), spec)
     typer.echo(f"created team {slug} (id {team.id})")
 
 

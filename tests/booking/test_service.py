@@ -311,7 +311,7 @@ def test_an_event_type_follows_its_own_schedule_and_falls_back_to_the_default(db
 def test_a_team_booking_takes_its_fixed_host_and_rotates_the_group(db: Database) -> None:
     with db.transaction(write=True) as session:
         ana, ben, cy = (add_host(session, slug) for slug in ("ana", "ben", "cy"))
-        team = hosts.create_team(session, ana, "sales", "Sales")
+        team = hosts.create_team(session, ana, hosts.TeamIn(slug="sales", name="Sales"))
         for member in (ben, cy):
             hosts.set_member(session, team, member, "rr")
         event_type_id = add_event_type(session, ana, slug="demo", team_id=team.id).id

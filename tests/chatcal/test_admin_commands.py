@@ -207,3 +207,13 @@ def test_host_emails_are_checked(email: str) -> None:
     run(
         "host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC", "--email", "ana@example.com"
     )
+
+
+@pytest.mark.parametrize(
+    ("slug", "name", "problem"),
+    [("Sales Team", "Sales", "slug: "), ("sales", "x" * 201, "name: "), ("sales", "  ", "name: ")],
+)
+def test_team_handles_and_names_are_checked(slug: str, name: str, problem: str) -> None:
+    run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC")
+    line = error_line(["team", "create", "--owner", "ana", "--slug", slug, "--name", name])
+    assert line.startswith(f"error: {problem}")
