@@ -20,6 +20,7 @@ from redis.asyncio import Redis
 
 from api import host_routes, problems, public_routes
 from api.deps import rate_limited
+from api.guards import BodyLimit
 from api.kept import ListingCaches
 from api.ratelimit import MemoryLimiter, RateLimiter, RedisLimiter
 from api.razorpay_webhook import razorpay_router
@@ -43,7 +44,7 @@ from integrations.llm import GeminiModel, LanguageModel
 from integrations.messaging import HostNotifier, LogNotifier, SlackNotifier
 from integrations.payments import PaymentLinks, RazorpayLinks, StripeCheckout
 from integrations.video import JitsiRooms
-from worker.in_process import run_outbox
+from worker.in_process import run_jobs
 
 log = logging.getLogger("chatcal")
 
@@ -184,7 +185,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
         app.state.runtime = runtime
         app.state.chat = chat_flow(runtime)
         stop_jobs = asyncio.Event()
-        jobs = asyncio.create_task(run_outbox(runtime.db, _notifier(settings), runtime.clock, stop_jobs))
+        jobs = asyncio.create_task(run_jobs(runtime.db, _notifier(settings), runtime.clock, stop_jobs))
         async with AsyncExitStack() as stack:
             app.state.telegram = await stack.enter_async_context(
                 telegram_running(telegram_settings(settings, runtime.secret), app.state.chat)
@@ -208,6 +209,7 @@ def create_app(settings: Settings | None = None, clock: Callable[[], datetime] =
     )
     app.state.settings = settings
     problems.install(app)
+    app.add_middleware(BodyLimit)
     app.include_router(public_routes.router)
     app.include_router(host_routes.router)
     app.include_router(web_routes.router, dependencies=[Depends(rate_limited)])

@@ -1,5 +1,6 @@
 """The public API as an invitee uses it: event info, slots, booking, manage links, invites."""
 
+from collections.abc import Iterator
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -239,3 +240,25 @@ def test_text_the_service_composes_fits_its_columns(client: TestClient, db: Data
     move = {"start": later(60).isoformat(), "reason": "r" * 1000}
     moved = client.post(f"/v1/manage/{token}/reschedule", json=move)
     assert moved.status_code == 200, moved.text
+
+
+def test_a_body_past_a_megabyte_is_a_413_problem_unread(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+    huge = body(answers={"topic": "x" * (1 << 20)})
+    refused = client.post(f"{BASE}/bookings", json=huge)
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_a_streamed_body_past_a_megabyte_is_a_413_problem(client: TestClient, db: Database) -> None:
+    setup(db, questions=QUESTIONS)
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: sent chunked
+        yield b'{"start": "2030-01-07T10:00:00Z", "attendee": {"name": "Bo"}, "answers": {"topic": "'
+        for _ in range(64):
+            yield b"x" * 32_768
+        yield b'"}}'
+
+    refused = client.post(f"{BASE}/bookings", content=chunks(), headers={"content-type": "application/json"})
+    assert refused.status_code == 413, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
