@@ -45,7 +45,7 @@ async def _attempt(job: str, work: Callable[[*Args], int], *args: *Args) -> int:
         return 0
 
 
-async def run_outbox(
+async def run_jobs(
     db: Database, notifier: HostNotifier, clock: Callable[[], datetime], stop: asyncio.Event
 ) -> None:
     """Every few seconds until ``stop`` is set, expire lapsed holds, then dispatch the outbox.

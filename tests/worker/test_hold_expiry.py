@@ -46,7 +46,7 @@ def run_rounds(db: Database, now: datetime, rounds: int = 1, inbox: Inbox | None
                 loop.call_soon_threadsafe(stop.set)
             return now
 
-        await asyncio.wait_for(in_process.run_outbox(db, inbox or Inbox(), clock, stop), 10)
+        await asyncio.wait_for(in_process.run_jobs(db, inbox or Inbox(), clock, stop), 10)
 
     asyncio.run(run())
 

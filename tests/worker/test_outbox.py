@@ -91,7 +91,7 @@ def test_a_backlog_is_dispatched_without_waiting_between_full_batches(
 
     async def run() -> bool:
         stop = asyncio.Event()
-        runner = asyncio.create_task(in_process.run_outbox(db, Counting(), lambda: NOW, stop))
+        runner = asyncio.create_task(in_process.run_jobs(db, Counting(), lambda: NOW, stop))
         all_arrived = await anyio.to_thread.run_sync(arrived.wait, 60)
         stop.set()
         await runner
