@@ -14,6 +14,7 @@ from booking.models import Booking, BusyBlock, EventType, Schedule
 from booking.models.bookings import BookingStatus
 from booking.schemas import (
     MAX_ID,
+    NO_REASON,
     BookingOut,
     BookingPage,
     BusyBlockIn,
@@ -193,14 +194,14 @@ def confirm_booking(uid: str, host: HostDep, rt: RuntimeDep) -> BookingOut:
 
 
 @router.post("/bookings/{uid}/reject", response_model=BookingOut)
-def reject_booking(uid: str, request: CancelIn, host: HostDep, rt: RuntimeDep) -> BookingOut:
+def reject_booking(uid: str, host: HostDep, rt: RuntimeDep, request: CancelIn = NO_REASON) -> BookingOut:
     with rt.db.transaction(write=True) as session:
         booking = service.reject(session, host_booking(session, host, uid), rt.clock(), request.reason)
         return booking_out(session, booking)
 
 
 @router.post("/bookings/{uid}/cancel", response_model=BookingOut)
-def cancel_booking(uid: str, request: CancelIn, host: HostDep, rt: RuntimeDep) -> BookingOut:
+def cancel_booking(uid: str, host: HostDep, rt: RuntimeDep, request: CancelIn = NO_REASON) -> BookingOut:
     with rt.db.transaction(write=True) as session:
         booking = service.cancel(session, host_booking(session, host, uid), rt.clock(), request.reason)
         return booking_out(session, booking)

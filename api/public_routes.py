@@ -26,6 +26,7 @@ from booking.models import Booking, EventType, Host
 from booking.models.bookings import BookingStatus
 from booking.schemas import (
     MAX_SLOTS,
+    NO_REASON,
     BookingIn,
     BookingOut,
     CancelIn,
@@ -184,7 +185,7 @@ def view_booking(token: str, rt: RuntimeDep) -> ManagedBooking:
 
 
 @router.post("/manage/{token}/cancel", response_model=ManagedBooking)
-def cancel_booking(token: str, request: CancelIn, rt: RuntimeDep) -> ManagedBooking:
+def cancel_booking(token: str, rt: RuntimeDep, request: CancelIn = NO_REASON) -> ManagedBooking:
     """Cancel the booking, with an optional reason for the host."""
     with rt.db.transaction(write=True) as session:
         booking = service.cancel(session, _current(session, rt, token), rt.clock(), request.reason)

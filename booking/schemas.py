@@ -335,6 +335,10 @@ class CancelIn(Strict):
     reason: str = Field(default="", max_length=1000)
 
 
+NO_REASON = CancelIn()
+"""The body of a cancel or reject sent without one: the reason is optional, so the body is too."""
+
+
 class RescheduleIn(Strict):
     """The new start of a booking."""
 
