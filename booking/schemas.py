@@ -46,7 +46,11 @@ def _in_years(year: int) -> None:
 
 
 def _moment(value: datetime) -> datetime:
-    _in_years(value.astimezone(UTC).year)
+    try:
+        year = value.astimezone(UTC).year
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in the year 0 in UTC, which datetime can't hold
+        year = 0
+    _in_years(year)
     return value
 
 
