@@ -14,6 +14,7 @@ from pydantic import (
     AfterValidator,
     AwareDatetime,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     field_validator,
@@ -59,6 +60,12 @@ def _day(value: date) -> date:
     return value
 
 
+def _not_a_boolean(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("must be a number, not true or false")
+    return value
+
+
 def _wall_clock(value: time) -> time:
     if value.tzinfo is not None:
         raise ValueError("hours are wall-clock times in the schedule's time zone; leave out the offset")
@@ -79,11 +86,13 @@ Day = Annotated[date, AfterValidator(_day)]
 WallTime = Annotated[time, AfterValidator(_wall_clock)]
 Email = Annotated[str, Field(max_length=320), AfterValidator(_email)]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")]
+Whole = Annotated[int, BeforeValidator(_not_a_boolean)]
+"""A whole number; pydantic's lax mode would read ``true`` as 1 (``"weekday": true`` meant Monday)."""
 DAY_MINUTES = 1440
-Minutes = Annotated[int, Field(ge=0, le=DAY_MINUTES)]
+Minutes = Annotated[Whole, Field(ge=0, le=DAY_MINUTES)]
 MAX_ID = 2**31 - 1
 """Ids are 32-bit integers in PostgreSQL; larger ones can't exist, so they are refused up front."""
-RowRef = Annotated[int, Field(ge=1, le=MAX_ID)]
+RowRef = Annotated[Whole, Field(ge=1, le=MAX_ID)]
 
 
 def _check_storable(value: Any) -> Any:
@@ -138,7 +147,7 @@ class TimeRangeIn(Strict):
 class WeeklyHoursIn(TimeRangeIn):
     """Working hours on an ISO weekday (1 = Monday … 7 = Sunday)."""
 
-    weekday: int = Field(ge=1, le=7)
+    weekday: Whole = Field(ge=1, le=7)
 
 
 class OverrideIn(Strict):
@@ -175,7 +184,7 @@ class RollingPeriodIn(Strict):
     """Bookable up to ``days`` (business) days ahead."""
 
     kind: Literal["rolling"] = "rolling"
-    days: int = Field(ge=0, le=3650)
+    days: Whole = Field(ge=0, le=3650)
     business_days: bool = False
 
 
@@ -197,7 +206,7 @@ class LimitIn(Strict):
     """At most ``maximum`` bookings (or minutes) of the event type per ``unit``."""
 
     unit: LimitUnit
-    maximum: int = Field(ge=0, le=100_000)
+    maximum: Whole = Field(ge=0, le=100_000)
     kind: LimitKind = LimitKind.COUNT
 
 
@@ -240,17 +249,17 @@ class EventTypeIn(Strict):
     slug: Slug
     title: str = Field(min_length=1, max_length=200)
     description: str = Field(default="", max_length=5000)
-    duration: int = Field(ge=1, le=DAY_MINUTES)
-    interval: int | None = Field(default=None, ge=1, le=DAY_MINUTES)
+    duration: Whole = Field(ge=1, le=DAY_MINUTES)
+    interval: Whole | None = Field(default=None, ge=1, le=DAY_MINUTES)
     buffer_before: Minutes = 0
     buffer_after: Minutes = 0
-    min_notice: int = Field(default=0, ge=0, le=525_600)
+    min_notice: Whole = Field(default=0, ge=0, le=525_600)
     period: Annotated[RollingPeriodIn | FixedPeriodIn, Field(discriminator="kind")] | None = None
     limits: list[LimitIn] = Field(default_factory=list, max_length=8)
-    price: int = Field(default=0, ge=0, le=100_000_000)
+    price: Whole = Field(default=0, ge=0, le=100_000_000)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     payment_provider: Literal["stripe", "razorpay"] | None = None
-    hold_minutes: int = Field(default=15, ge=1, le=1440)
+    hold_minutes: Whole = Field(default=15, ge=1, le=1440)
     requires_confirmation: bool = False
     pending_blocks: bool = True
     location_kind: Literal["jitsi", "link", "phone", "in_person"] = "jitsi"

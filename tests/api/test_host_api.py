@@ -94,8 +94,10 @@ def test_settings_that_would_break_every_booking_page_are_a_422(client: TestClie
     for first, last in (("2030-01-01", "9999-12-31"), ("0001-01-01", "2030-01-01")):
         event = {**EVENT, "period": {"kind": "fixed", "first": first, "last": last}}
         assert client.post("/v1/event-types", json=event, headers=ana).status_code == 422
+    monday_by_mistake = {**SCHEDULE, "weekly": [{"weekday": True, "start": "09:00", "end": "17:00"}]}
+    assert client.post("/v1/schedules", json=monday_by_mistake, headers=ana).status_code == 422
     choices = [{"key": "plan", "label": "Plan", "type": "choice", "options": ["Pro", "pro"]}]
-    for event in ({**EVENT, "title": "   "}, {**EVENT, "questions": choices}):
+    for event in ({**EVENT, "title": "   "}, {**EVENT, "questions": choices}, {**EVENT, "duration": True}):
         assert client.post("/v1/event-types", json=event, headers=ana).status_code == 422
     assert client.get("/v1/event-types", headers=ana).json() == []
 
