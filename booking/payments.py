@@ -22,7 +22,7 @@ def settle(db: Database, now: datetime, provider: str, event_id: str, uid: str, 
         with db.transaction(write=True) as session:
             if not record_delivery(session, provider, event_id):
                 return
-            booking = repository.booking_by_uid(session, uid, lock=True)  # the hold sweep skips it
+            booking = repository.booking_by_uid(session, uid)
             if booking is None:
                 log.error("%s: payment %s names no booking %r; refund it", provider, payment_ref, uid)
                 return

@@ -309,10 +309,8 @@ def stale_holds(
     return list(session.exec(query.with_for_update(skip_locked=batch is not None)).unique().all())
 
 
-def booking_by_uid(session: Session, uid: str, *, lock: bool = False) -> Booking | None:
-    """The booking ``uid``; ``lock``: held until commit, so a sweep or another payment waits or skips it."""
-    query = select(Booking).where(Booking.uid == uid)
-    return session.exec(query.with_for_update() if lock else query).first()
+def booking_by_uid(session: Session, uid: str) -> Booking | None:
+    return session.exec(select(Booking).where(Booking.uid == uid)).first()
 
 
 def booking_hosts(session: Session, booking_id: int) -> list[BookingHost]:

@@ -178,6 +178,17 @@ def _end(
     session.flush()
 
 
+def _lock(session: Session, booking: Booking) -> None:
+    """Hold ``booking``'s row until commit and read it afresh before changing it.
+
+    PostgreSQL runs write transactions side by side: two changes to one booking (a reschedule and a
+    cancel sent together, a host's confirm and the invitee's cancel) each passed their checks on what
+    they read before the other committed, and both went through. Locked, the second waits and then
+    sees the first's result. (SQLite's write transactions already run one at a time.)
+    """
+    session.refresh(booking, with_for_update=True)
+
+
 def _require_open(booking: Booking, action: str) -> None:
     if booking.status not in OPEN_STATUSES:
         raise Conflict(f"This booking was {ENDED[booking.status]}; it can't be {action}.")
@@ -185,6 +196,7 @@ def _require_open(booking: Booking, action: str) -> None:
 
 def cancel(session: Session, booking: Booking, now: datetime, reason: str = "") -> Booking:
     """Cancel an open booking, keeping the reason for the other side."""
+    _lock(session, booking)
     _require_open(booking, "cancelled")
     _end(session, booking, BookingStatus.CANCELLED, now, reason or None)
     outbox.emit(session, "booking.cancelled", booking, reason=reason)
@@ -224,6 +236,7 @@ def _still_free(session: Session, booking: Booking, event_type: EventType) -> No
 
 def confirm(session: Session, booking: Booking, now: datetime) -> Booking:
     """The host accepts a pending request if the calendar still has room for it."""
+    _lock(session, booking)
     if booking.status is BookingStatus.ACCEPTED:
         return booking
     if booking.status is not BookingStatus.PENDING:
@@ -236,6 +249,7 @@ def confirm(session: Session, booking: Booking, now: datetime) -> Booking:
 
 def reject(session: Session, booking: Booking, now: datetime, reason: str = "") -> Booking:
     """The host declines a pending request."""
+    _lock(session, booking)
     if booking.status is not BookingStatus.PENDING:
         raise Conflict(f"Only pending bookings can be rejected; this one is {booking.status.value}.")
     _end(session, booking, BookingStatus.REJECTED, now, reason or None)
@@ -251,6 +265,7 @@ def reschedule(
     The old booking's own time is released first so a move by a few minutes can overlap it; if the new
     time is not free the whole transaction rolls back and the old booking stands.
     """
+    _lock(session, booking)
     _require_open(booking, "rescheduled")
     if booking.status is BookingStatus.HELD:
         raise Conflict("This booking is waiting for payment; pay or cancel it before moving it.")
@@ -298,6 +313,7 @@ def mark_paid(session: Session, booking: Booking, payment_ref: str, now: datetim
     Repeats of the same payment change nothing. A payment for a hold that already lapsed revives it if
     the time is still free; otherwise ``SlotTaken`` tells the caller to refund.
     """
+    _lock(session, booking)  # the hold sweep skips a locked hold; a second payment waits for this one
     if booking.payment_ref == payment_ref and booking.status is not BookingStatus.HELD:
         return booking
     if booking.status not in (BookingStatus.HELD, BookingStatus.EXPIRED):

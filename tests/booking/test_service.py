@@ -1,5 +1,7 @@
 """The booking lifecycle on real SQLite and PostgreSQL databases built by the migrations."""
 
+import threading
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
@@ -8,13 +10,14 @@ from sqlmodel import col, select
 
 from booking import catalog, hosts, repository, service
 from booking.calendar import setup_of, slot_query
-from booking.db import Database
+from booking.db import Database, make_engine
 from booking.errors import Conflict, InvalidRequest, SlotTaken
 from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, OutboxEvent, Schedule
 from booking.models.bookings import BookingStatus
 from booking.schemas import BusyBlockIn, ScheduleIn
 from engine import find_slots
 from tests.booking.factory import MONDAY_10, NOW, VIDEO, add_event_type, add_host, later, request, setup
+from tests.databases import empty_postgres
 
 
 def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
@@ -386,3 +389,50 @@ def test_busy_time_older_than_a_day_still_sets_the_grid_of_hours_that_never_stop
             session, setup_of(session, session.get_one(EventType, event_type)), window, NOW, "UTC"
         )
         assert [slot.start.strftime("%H:%M") for slot in find_slots(query)] == ["10:15", "11:00", "11:45"]
+
+
+@pytest.fixture
+def postgres(postgres_url: str) -> Iterator[Database]:
+    """PostgreSQL alone: only there do two write transactions run side by side."""
+    database = Database(make_engine(postgres_url))
+    yield database
+    empty_postgres(database)
+    database.engine.dispose()
+
+
+@pytest.mark.parametrize("second", ["reschedule", "cancel"])
+def test_a_change_made_meanwhile_is_seen_before_changing_a_booking(postgres: Database, second: str) -> None:
+    """An invitee's reschedule (or a second cancel) read the booking, the host's cancel committed, and
+    the reschedule went through on what it had read: the invitee was told it was cancelled while a new
+    booking stood. Found by racing requests at a real server; here the same interleaving, in order."""
+    _, event_type = setup(postgres)
+    booking = book(postgres, event_type)
+    loaded, cancelled = threading.Event(), threading.Event()
+    outcome: list[str] = []
+
+    def change_what_was_read() -> None:
+        try:
+            with postgres.transaction(write=True) as session:
+                read = session.get_one(Booking, booking.id)
+                loaded.set()
+                cancelled.wait(10)
+                if second == "reschedule":
+                    service.reschedule(session, read, later(120), NOW)
+                else:
+                    service.cancel(session, read, NOW)
+            outcome.append("changed")
+        except Conflict:
+            outcome.append("conflict")
+
+    other = threading.Thread(target=change_what_was_read)
+    other.start()
+    assert loaded.wait(10)
+    with postgres.transaction(write=True) as session:
+        service.cancel(session, session.get_one(Booking, booking.id), NOW)
+    cancelled.set()
+    other.join(10)
+    assert outcome == ["conflict"]
+    with postgres.transaction() as session:
+        assert [row.status for row in session.exec(select(Booking))] == [BookingStatus.CANCELLED]
+        kinds = session.exec(select(OutboxEvent.kind).order_by(col(OutboxEvent.id))).all()
+        assert kinds == ["booking.accepted", "booking.cancelled"]
