@@ -146,7 +146,7 @@ def create_booking(
     slug: str,
     request: BookingIn,
     rt: RuntimeDep,
-    idempotency_key: Annotated[str | None, Header(max_length=255)] = None,
+    idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> Response:
     """Book one of the offered starts. Retries with the same ``Idempotency-Key`` get the same answer.
 

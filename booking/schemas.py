@@ -47,12 +47,13 @@ def _in_years(year: int) -> None:
 
 
 def _moment(value: datetime) -> datetime:
+    """The instant in UTC: one instant written with two offsets is one request (``Idempotency-Key``)."""
     try:
-        year = value.astimezone(UTC).year
+        utc = value.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is in the year 0 in UTC, which datetime can't hold
-        year = 0
-    _in_years(year)
-    return value
+        utc = datetime.min.replace(tzinfo=UTC)
+    _in_years(utc.year)
+    return utc
 
 
 def _day(value: date) -> date:

@@ -90,9 +90,15 @@ def test_idempotency_key_replays_and_rejects_a_different_body(client: TestClient
     second = client.post(f"{BASE}/bookings", json=body(), headers=headers)
     assert first.status_code == second.status_code == 201
     assert first.json() == second.json()
+    same_instant = client.post(f"{BASE}/bookings", json=body("2030-01-07T15:30:00+05:30"), headers=headers)
+    assert same_instant.json() == first.json(), "the same start written in another offset is the same request"
     different = client.post(f"{BASE}/bookings", json=body("2030-01-07T11:00:00Z"), headers=headers)
     assert different.status_code == 422
     assert "different request" in different.json()["detail"]
+    empty = client.post(
+        f"{BASE}/bookings", json=body("2030-01-07T11:00:00Z"), headers={"Idempotency-Key": ""}
+    )
+    assert empty.status_code == 422, "an empty key would be one key shared by everyone who sends it"
 
 
 def test_bad_input_gets_clear_4xx_problems(client: TestClient, db: Database) -> None:
