@@ -68,11 +68,17 @@ def host_for_api_key(session: Session, key: str) -> Host | None:
     return session.get(Host, row.host_id) if row else None
 
 
-def revoke_api_keys(session: Session, host: Host, now: datetime) -> int:
-    """Revoke every key of ``host``; returns how many."""
-    keys = session.exec(
-        select(ApiKey).where(ApiKey.host_id == host.id, col(ApiKey.revoked_at).is_(None))
-    ).all()
+def api_keys_of(session: Session, host: Host) -> list[ApiKey]:
+    """Every key of ``host``, revoked ones too, oldest first (only prefixes and names: keys aren't kept)."""
+    return list(session.exec(select(ApiKey).where(ApiKey.host_id == host.id).order_by(col(ApiKey.id))))
+
+
+def revoke_api_keys(session: Session, host: Host, now: datetime, prefix: str | None = None) -> int:
+    """Revoke ``host``'s key that starts with ``prefix``, or every key of the host; returns how many."""
+    query = select(ApiKey).where(ApiKey.host_id == host.id, col(ApiKey.revoked_at).is_(None))
+    keys = session.exec(query if prefix is None else query.where(ApiKey.prefix == prefix)).all()
+    if prefix is not None and not keys:
+        raise NotFound(f"{host.slug} has no key {prefix!r} that is still valid.")
     for key in keys:
         key.revoked_at = now
         session.add(key)

@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session
 
 from booking import catalog, hosts
+from booking.columns import utcnow
 from booking.db import Database, make_engine
 from booking.errors import DomainError
 from booking.schemas import EventTypeIn
@@ -225,6 +226,28 @@ def api_key_create(
     with _admin_session() as session:
         key = hosts.create_api_key(session, hosts.host_by_slug(session, host), name)
     typer.echo(key)
+
+
+@api_key_app.command("list")
+def api_key_list(host: Annotated[str, typer.Option(help="The host's handle.")]) -> None:
+    """A host's keys by prefix (the keys themselves are never stored), with their state."""
+    with _admin_session() as session:
+        for key in hosts.api_keys_of(session, hosts.host_by_slug(session, host)):
+            state = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "valid"
+            typer.echo(f"{key.prefix}…  {state:22}  created {key.created_at:%Y-%m-%d %H:%M}  {key.name}")
+
+
+@api_key_app.command("revoke")
+def api_key_revoke(
+    host: Annotated[str, typer.Option(help="The host's handle.")],
+    prefix: Annotated[
+        str | None, typer.Option(help="The key's first characters, as `api-key list` shows (default: all).")
+    ] = None,
+) -> None:
+    """Revoke one key of a host, or all of them (a leaked key stops working at once)."""
+    with _admin_session() as session:
+        count = hosts.revoke_api_keys(session, hosts.host_by_slug(session, host), utcnow(), prefix)
+    typer.echo(f"revoked {count} key(s) of {host}")
 
 
 @event_type_app.command("create")

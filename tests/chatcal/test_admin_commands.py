@@ -9,7 +9,9 @@ from sqlalchemy import make_url
 from typer.testing import CliRunner
 
 from chatcal.cli import app
+from chatcal.settings import Settings
 from tests.chatcal.test_startup_errors import head
+from tests.settings import app_client, app_settings
 
 runner = CliRunner()
 
@@ -217,3 +219,21 @@ def test_team_handles_and_names_are_checked(slug: str, name: str, problem: str) 
     run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC")
     line = error_line(["team", "create", "--owner", "ana", "--slug", slug, "--name", name])
     assert line.startswith(f"error: {problem}")
+
+
+def test_a_leaked_key_is_revoked_and_stops_working_at_once(tmp_path: Path) -> None:
+    first = run("host", "create", "--slug", "ana", "--name", "Ana", "--time-zone", "UTC").rsplit(" ", 1)[-1]
+    second = run("api-key", "create", "--host", "ana", "--name", "laptop")
+    listed = run("api-key", "list", "--host", "ana").splitlines()
+    assert [line.split("…")[0] for line in listed] == [first[:10], second[:10]]
+    assert "laptop" in listed[1]
+    assert run("api-key", "revoke", "--host", "ana", "--prefix", first[:10]) == "revoked 1 key(s) of ana\n"
+    database_url = Settings(_env_file=None).effective_database_url  # the one the commands used
+    with app_client(app_settings(database_url, tmp_path / "data")) as client:
+        assert client.get("/v1/me", headers={"Authorization": f"Bearer {first}"}).status_code == 401
+        assert client.get("/v1/me", headers={"Authorization": f"Bearer {second}"}).status_code == 200
+    assert "revoked" in run("api-key", "list", "--host", "ana").splitlines()[0]
+    assert error_line(["api-key", "revoke", "--host", "ana", "--prefix", first[:10]]).startswith(
+        "error: ana has no"
+    )
+    assert run("api-key", "revoke", "--host", "ana") == "revoked 1 key(s) of ana\n"
