@@ -8,6 +8,7 @@ from sqlmodel import select
 
 from api.deps import HostDep, RuntimeDep
 from api.guards import GuardedRoute
+from api.problems import documented
 from booking import catalog, service
 from booking.errors import Conflict
 from booking.models import Booking, BusyBlock, EventType, Schedule
@@ -28,7 +29,9 @@ from booking.schemas import (
 )
 from booking.views import booking_out, host_booking, host_bookings
 
-router = APIRouter(prefix="/v1", tags=["host"], route_class=GuardedRoute)
+router = APIRouter(
+    prefix="/v1", tags=["host"], route_class=GuardedRoute, responses=documented(401, 404, 409, 413, 422)
+)
 RowId = Annotated[int, Path(ge=1, le=MAX_ID, description="The row's id")]
 Skip = Annotated[int, Query(ge=0, le=1_000_000)]
 Take = Annotated[int, Query(ge=1, le=250, description="Page size (default 50, at most 250)")]

@@ -6,17 +6,41 @@ with its traceback and answered with a plain 500 that reveals nothing.
 
 import logging
 from collections.abc import Mapping
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 from booking.errors import DomainError
 
 log = logging.getLogger("chatcal.api")
 MEDIA_TYPE = "application/problem+json"
+
+
+class FieldProblem(BaseModel):
+    """One bad field of a request, by its dotted path."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """What every error answers with (``application/problem+json``)."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[FieldProblem] | None = None
+
+
+def documented(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a router whose routes can answer these errors."""
+    return {status: {"model": Problem, "description": HTTPStatus(status).phrase} for status in statuses}
 
 
 def problem(
@@ -59,8 +83,22 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 
 def install(app: FastAPI) -> None:
-    """Register the handlers on ``app``."""
+    """Register the handlers on ``app``, and say in its OpenAPI schema that errors are problems."""
     app.add_exception_handler(DomainError, _domain)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(HTTPException, _http)
     app.add_exception_handler(Exception, _unexpected)
+    fastapi_schema = app.openapi
+
+    def schema() -> dict[str, Any]:
+        """FastAPI files every documented response under the route's own media type."""
+        if app.openapi_schema is None:
+            for path in fastapi_schema()["paths"].values():
+                for operation in path.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if status[0] in "45" and "application/json" in content:
+                            response["content"] = {MEDIA_TYPE: content["application/json"]}
+        return app.openapi_schema or fastapi_schema()
+
+    app.openapi = schema  # type: ignore[method-assign]

@@ -16,6 +16,7 @@ from sqlmodel import Session
 
 from api.deps import RuntimeDep, rate_limited
 from api.guards import GuardedRoute
+from api.problems import documented
 from api.runtime import Runtime
 from booking import repository, service
 from booking.calendar import Setup, setup_of, slot_query
@@ -42,7 +43,11 @@ from engine import find_slots
 from integrations.payments import Checkout, PaymentUnavailable
 
 router = APIRouter(
-    prefix="/v1", tags=["public"], dependencies=[Depends(rate_limited)], route_class=GuardedRoute
+    prefix="/v1",
+    tags=["public"],
+    dependencies=[Depends(rate_limited)],
+    route_class=GuardedRoute,
+    responses=documented(404, 409, 413, 422, 429),
 )
 MAX_SLOT_WINDOW = timedelta(days=93)
 

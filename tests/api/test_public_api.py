@@ -270,3 +270,13 @@ def test_a_streamed_body_past_a_megabyte_is_a_413_problem(client: TestClient, db
     refused = client.post(f"{BASE}/bookings", content=chunks(), headers={"content-type": "application/json"})
     assert refused.status_code == 413, refused.text
     assert refused.headers["content-type"] == "application/problem+json"
+
+
+def test_the_openapi_schema_documents_errors_as_problems(client: TestClient) -> None:
+    """Found by Schemathesis: 409s, 429s and problem+json were undocumented, and 422 had FastAPI's shape."""
+    schema = client.get("/openapi.json").json()
+    booking = schema["paths"]["/v1/public/{owner}/{slug}/bookings"]["post"]["responses"]
+    for status in ("404", "409", "413", "422", "429"):
+        assert list(booking[status]["content"]) == ["application/problem+json"], status
+    assert schema["components"]["schemas"]["Problem"]["properties"]["detail"]["type"] == "string"
+    assert "401" in schema["paths"]["/v1/bookings"]["get"]["responses"]
