@@ -160,7 +160,7 @@ def create_booking(
 
     def book(session: Session) -> ManagedBooking:
         event_type = _event_type(session, owner, slug)  # held: the answer reads it from the session again
-        booked = service.book(session, event_type, request, rt.clock(), rt.video)
+        booked = service.book(session, event_type, request, rt.clock(), rt.video, payments=rt.payments)
         return _managed(session, rt, booked.booking, booked.hosts)
 
     def work(session: Session) -> tuple[int, dict[str, object]]:

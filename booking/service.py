@@ -6,6 +6,7 @@ locked, written with its outbox event, and guarded once more by the database's o
 """
 
 import secrets
+from collections.abc import Container
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -34,6 +35,20 @@ def _initial_status(event_type: EventType) -> BookingStatus:
     if event_type.requires_confirmation:
         return BookingStatus.PENDING
     return BookingStatus.ACCEPTED
+
+
+def require_payable(event_type: EventType, payments: Container[str]) -> None:
+    """Refuse a paid event type whose payment provider this server can't take payments through.
+
+    A hold that can never be paid only blocks the host's time until it lapses; saying so before the
+    invitee picks a time (the chat) or books (the API) is the honest answer.
+    """
+    provider = event_type.payment_provider
+    if event_type.price > 0 and provider not in payments:
+        raise Conflict(
+            f"{event_type.title} is paid through {(provider or 'a payment provider').title()}, which this "
+            "server isn't set up to take payments with yet, so it can't be booked here; please tell the host."
+        )
 
 
 def _holds_time(booking: Booking, event_type: EventType) -> bool:
@@ -123,10 +138,15 @@ def book(
     now: datetime,
     video: VideoRooms,
     *,
+    payments: Container[str],
     channel: str = "api",
     channel_user_id: str | None = None,
 ) -> Booked:
-    """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later."""
+    """Book ``request.start`` if the engine still offers it; held when paid, pending when confirmed later.
+
+    ``payments``: the providers this server takes payments through (``require_payable``).
+    """
+    require_payable(event_type, payments)
     questions = [QuestionIn.model_validate(question) for question in event_type.questions]
     answers = check_answers(questions, request.answers)
     setup = setup_of(session, event_type)

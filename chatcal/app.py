@@ -138,7 +138,9 @@ def _payments(settings: Settings) -> dict[str, PaymentLinks]:
 def chat_flow(runtime: Runtime) -> ChatFlow:
     """The conversation, on the same database and integrations as the API."""
     r = runtime
-    return ChatFlow(FlowDeps(r.db, r.video, r.secret, r.public_url, r.clock, r.language_model))
+    return ChatFlow(
+        FlowDeps(r.db, r.video, r.secret, r.public_url, r.clock, r.language_model, frozenset(r.payments))
+    )
 
 
 def telegram_settings(settings: Settings, signing_key: bytes) -> TelegramConfig | None:

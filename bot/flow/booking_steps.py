@@ -8,9 +8,11 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from booking.errors import Conflict
 from booking.intake import check_answer
 from booking.models import EventType, Host
 from booking.schemas import EMAIL, QuestionIn, QuestionType
+from booking.service import require_payable
 from bot.flow import slots
 from bot.flow.finish import book_now, summary
 from bot.flow.messages import Choice, Kind, Reply
@@ -52,6 +54,12 @@ def choose_event(turn: Turn, path: str) -> None:
         chosen = turn.event_type()
     except Exception:
         turn.say(Reply("I couldn't find that event type."))
+        list_event_types(turn)
+        return
+    try:
+        require_payable(chosen, turn.deps.payments)  # before any questions, not after them
+    except Conflict as refusal:
+        turn.say(Reply(refusal.message))
         list_event_types(turn)
         return
     turn.say(Reply(f"{chosen.title}: {chosen.duration} minutes.{_price(chosen)}"))

@@ -78,6 +78,7 @@ def _book(turn: Turn) -> Booking:
         request,
         turn.now,
         turn.deps.video,
+        payments=turn.deps.payments,
         channel=turn.incoming.channel,
         channel_user_id=turn.incoming.who.user_id,
     ).booking

@@ -27,6 +27,8 @@ class FlowDeps:
     public_url: str
     clock: Callable[[], datetime]
     language_model: LanguageModel | None = None
+    payments: frozenset[str] = frozenset()
+    """The providers this server takes payments through: other paid event types can't be booked."""
 
 
 @dataclass

@@ -67,6 +67,8 @@ def test_the_pay_link_opens_one_stripe_checkout_for_the_booking(
     setup(db, **PAID)
     managed = book(shop)
     assert managed["booking"]["status"] == "held"
+    assert (managed["booking"]["price"], managed["booking"]["currency"]) == (5000, "EUR")
+    assert managed["booking"]["hold_expires_at"] is not None
     assert managed["pay_url"].endswith("/pay")
     page = checkout(shop, managed)
     [session] = stripe.sessions.values()
@@ -140,17 +142,29 @@ def test_a_booking_without_anything_to_pay_has_no_checkout(shop: TestClient, db:
     assert checkout_refused(shop, {**managed, "pay_url": managed["manage_url"] + "/pay"}) == 409
 
 
-def test_a_provider_not_configured_here_is_explained(client: TestClient, db: Database) -> None:
+def test_a_hold_whose_provider_was_switched_off_since_is_explained(
+    shop: TestClient, client: TestClient, db: Database
+) -> None:
+    """Held while Stripe was set up; the server has since restarted without it."""
     setup(db, **PAID)
-    managed = book(client)
+    managed = book(shop)
     answer = client.get(managed["pay_url"], follow_redirects=False)
     assert answer.status_code == 409
     assert "not set up here" in answer.json()["detail"]
 
 
-def test_the_chat_confirmation_of_a_paid_call_links_to_payment(db: Database) -> None:
+def test_the_chat_says_up_front_when_a_paid_call_cant_be_booked_here(db: Database) -> None:
     setup(db, **PAID)
     chat = FakeChannel(flow(db))
+    answer = " ".join(reply.text for reply in chat.command("start", "ana/intro"))
+    assert "paid through Stripe" in answer
+    assert "can't be booked here" in answer
+    assert chat.buttons() == ["event:ana/intro"], "the event types are offered again, not times"
+
+
+def test_the_chat_confirmation_of_a_paid_call_links_to_payment(db: Database) -> None:
+    setup(db, **PAID)
+    chat = FakeChannel(flow(db, payments=frozenset({"stripe"})))
     chat.pick_first_slot()
     chat.say("Bo")
     chat.say("bo@example.com")

@@ -155,13 +155,14 @@ def test_public_endpoints_are_rate_limited(client: TestClient, db: Database) -> 
     assert client.get("/healthz").status_code == 200
 
 
-def test_a_paid_booking_is_held(client: TestClient, db: Database) -> None:
+def test_a_paid_call_this_server_cant_take_payment_for_is_refused(client: TestClient, db: Database) -> None:
+    """Without Stripe set up, the booking was held with a pay link that could only say so."""
     setup(db, price=5000, payment_provider="stripe", currency="EUR")
-    booking = client.post(f"{BASE}/bookings", json=body(answers={})).json()["booking"]
-    assert booking["status"] == "held"
-    assert booking["price"] == 5000
-    assert booking["hold_expires_at"] is not None
-    assert MONDAY_10.isoformat().startswith(booking["start"][:10])
+    refused = client.post(f"{BASE}/bookings", json=body(answers={}))
+    assert refused.status_code == 409
+    assert "paid through Stripe" in refused.json()["detail"]
+    window = {"start": MONDAY_10.isoformat(), "end": later(30).isoformat()}
+    assert client.get(f"{BASE}/slots", params=window).json()["slots"], "its times are still shown"
 
 
 def test_values_out_of_any_calendar_are_422_not_500(client: TestClient, db: Database) -> None:

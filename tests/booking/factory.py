@@ -15,6 +15,8 @@ NOW = datetime(2030, 1, 7, 8, 0, tzinfo=UTC)
 """A Monday morning; tests pass it as ``now`` so their slots never drift into the past."""
 MONDAY_10 = datetime(2030, 1, 7, 10, 0, tzinfo=UTC)
 VIDEO = JitsiRooms()
+PAYMENTS = frozenset({"stripe", "razorpay"})
+"""A server set up to take payments through both providers."""
 
 
 def add_host(session: Session, slug: str = "ana", zone: str = "UTC") -> Host:

@@ -16,14 +16,24 @@ from booking.models import Booking, BookingHost, BusyBlock, EventType, Host, Out
 from booking.models.bookings import BookingStatus
 from booking.schemas import BusyBlockIn, ScheduleIn
 from engine import find_slots
-from tests.booking.factory import MONDAY_10, NOW, VIDEO, add_event_type, add_host, later, request, setup
+from tests.booking.factory import (
+    MONDAY_10,
+    NOW,
+    PAYMENTS,
+    VIDEO,
+    add_event_type,
+    add_host,
+    later,
+    request,
+    setup,
+)
 from tests.databases import empty_postgres
 
 
 def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
     with db.transaction(write=True) as session:
         event_type = session.get_one(EventType, event_type_id)
-        return service.book(session, event_type, request(start), now, VIDEO).booking
+        return service.book(session, event_type, request(start), now, VIDEO, payments=PAYMENTS).booking
 
 
 def status_of(db: Database, uid: str) -> BookingStatus:
@@ -219,7 +229,14 @@ def test_intake_answers_are_checked_per_type(db: Database) -> None:
     ]
     for answers, message in cases:
         with pytest.raises(InvalidRequest, match=message), db.transaction(write=True) as session:
-            service.book(session, session.get_one(EventType, event_type), request(**answers), NOW, VIDEO)
+            service.book(
+                session,
+                session.get_one(EventType, event_type),
+                request(**answers),
+                NOW,
+                VIDEO,
+                payments=PAYMENTS,
+            )
     with db.transaction(write=True) as session:
         booking = service.book(
             session,
@@ -227,6 +244,7 @@ def test_intake_answers_are_checked_per_type(db: Database) -> None:
             request(topic=" Pricing ", seats="2", plan="pro"),
             NOW,
             VIDEO,
+            payments=PAYMENTS,
         ).booking
         assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
 
@@ -244,10 +262,24 @@ def test_answers_no_column_can_hold_or_of_the_wrong_shape_are_refused(db: Databa
     wrong += [{"mail": ["bo@example.com"]}, {"mail": {"to": "bo@example.com"}}, {"note": ["a"]}]
     for answers in wrong:
         with pytest.raises(InvalidRequest), db.transaction(write=True) as session:
-            service.book(session, session.get_one(EventType, event_type), request(**answers), NOW, VIDEO)
+            service.book(
+                session,
+                session.get_one(EventType, event_type),
+                request(**answers),
+                NOW,
+                VIDEO,
+                payments=PAYMENTS,
+            )
     too_many: dict[str, Any] = {f"q{i}": "x" for i in range(1000)}
     with pytest.raises(InvalidRequest, match=r"and 995 more$"), db.transaction(write=True) as session:
-        service.book(session, session.get_one(EventType, event_type), request(**too_many), NOW, VIDEO)
+        service.book(
+            session,
+            session.get_one(EventType, event_type),
+            request(**too_many),
+            NOW,
+            VIDEO,
+            payments=PAYMENTS,
+        )
     with db.transaction() as session:
         assert session.exec(select(Booking)).all() == []
 

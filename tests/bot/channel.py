@@ -13,9 +13,13 @@ from tests.booking.factory import NOW
 
 
 def flow(
-    db: Database, now: Callable[[], datetime] = lambda: NOW, language_model: LanguageModel | None = None
+    db: Database,
+    now: Callable[[], datetime] = lambda: NOW,
+    language_model: LanguageModel | None = None,
+    payments: frozenset[str] = frozenset(),
 ) -> ChatFlow:
-    return ChatFlow(FlowDeps(db, JitsiRooms(), b"test-secret", "http://chat.test", now, language_model))
+    deps = FlowDeps(db, JitsiRooms(), b"test-secret", "http://chat.test", now, language_model, payments)
+    return ChatFlow(deps)
 
 
 class FakeChannel:

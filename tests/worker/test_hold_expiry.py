@@ -14,7 +14,7 @@ from booking import service
 from booking.db import Database, make_engine
 from booking.models import Booking, BookingHost, EventType, OutboxEvent
 from booking.models.bookings import BookingStatus
-from tests.booking.factory import NOW, VIDEO, later, request, setup
+from tests.booking.factory import NOW, PAYMENTS, VIDEO, later, request, setup
 from tests.worker.test_outbox import Inbox
 from worker import in_process
 
@@ -28,7 +28,10 @@ def hold(db: Database, slots: int = 1) -> list[int]:
     _, event_type_id = setup(db, price=5000, payment_provider="stripe", hold_minutes=15)
     with db.transaction(write=True) as session:
         event_type = session.get_one(EventType, event_type_id)
-        held = [service.book(session, event_type, request(later(30 * n)), NOW, VIDEO) for n in range(slots)]
+        held = [
+            service.book(session, event_type, request(later(30 * n)), NOW, VIDEO, payments=PAYMENTS)
+            for n in range(slots)
+        ]
         return [booked.booking.id or 0 for booked in held]
 
 

@@ -12,7 +12,7 @@ from booking import service
 from booking.db import Database
 from booking.models import Booking, EventType, OutboxEvent
 from integrations.messaging import HostNotice
-from tests.booking.factory import NOW, VIDEO, request, setup
+from tests.booking.factory import NOW, PAYMENTS, VIDEO, request, setup
 from worker import in_process
 from worker.outbox import BATCH, LEASE, claim, dispatch
 
@@ -33,7 +33,7 @@ class Inbox:
 def book_and_cancel(db: Database, event_type_id: int) -> None:
     with db.transaction(write=True) as session:
         booking = service.book(
-            session, session.get_one(EventType, event_type_id), request(), NOW, VIDEO
+            session, session.get_one(EventType, event_type_id), request(), NOW, VIDEO, payments=PAYMENTS
         ).booking
     with db.transaction(write=True) as session:
         service.cancel(session, session.get_one(Booking, booking.id), NOW, "ill")
