@@ -30,10 +30,12 @@ from tests.booking.factory import (
 from tests.databases import empty_postgres
 
 
-def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW) -> Booking:  # type: ignore[no-untyped-def]
+def book(db: Database, event_type_id: int, start=MONDAY_10, now=NOW, **answers) -> Booking:  # type: ignore[no-untyped-def]
     with db.transaction(write=True) as session:
         event_type = session.get_one(EventType, event_type_id)
-        return service.book(session, event_type, request(start), now, VIDEO, payments=PAYMENTS).booking
+        return service.book(
+            session, event_type, request(start, **answers), now, VIDEO, payments=PAYMENTS
+        ).booking
 
 
 def status_of(db: Database, uid: str) -> BookingStatus:
@@ -228,25 +230,10 @@ def test_intake_answers_are_checked_per_type(db: Database) -> None:
         ({"topic": "x", "seats": 2, "plan": "Pro", "extra": 1}, "unknown question"),
     ]
     for answers, message in cases:
-        with pytest.raises(InvalidRequest, match=message), db.transaction(write=True) as session:
-            service.book(
-                session,
-                session.get_one(EventType, event_type),
-                request(**answers),
-                NOW,
-                VIDEO,
-                payments=PAYMENTS,
-            )
-    with db.transaction(write=True) as session:
-        booking = service.book(
-            session,
-            session.get_one(EventType, event_type),
-            request(topic=" Pricing ", seats="2", plan="pro"),
-            NOW,
-            VIDEO,
-            payments=PAYMENTS,
-        ).booking
-        assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
+        with pytest.raises(InvalidRequest, match=message):
+            book(db, event_type, **answers)
+    booking = book(db, event_type, topic=" Pricing ", seats="2", plan="pro")
+    assert booking.answers == {"topic": "Pricing", "seats": 2, "plan": "Pro"}
 
 
 def test_answers_no_column_can_hold_or_of_the_wrong_shape_are_refused(db: Database) -> None:
@@ -261,25 +248,11 @@ def test_answers_no_column_can_hold_or_of_the_wrong_shape_are_refused(db: Databa
     ]
     wrong += [{"mail": ["bo@example.com"]}, {"mail": {"to": "bo@example.com"}}, {"note": ["a"]}]
     for answers in wrong:
-        with pytest.raises(InvalidRequest), db.transaction(write=True) as session:
-            service.book(
-                session,
-                session.get_one(EventType, event_type),
-                request(**answers),
-                NOW,
-                VIDEO,
-                payments=PAYMENTS,
-            )
+        with pytest.raises(InvalidRequest):
+            book(db, event_type, **answers)
     too_many: dict[str, Any] = {f"q{i}": "x" for i in range(1000)}
-    with pytest.raises(InvalidRequest, match=r"and 995 more$"), db.transaction(write=True) as session:
-        service.book(
-            session,
-            session.get_one(EventType, event_type),
-            request(**too_many),
-            NOW,
-            VIDEO,
-            payments=PAYMENTS,
-        )
+    with pytest.raises(InvalidRequest, match=r"and 995 more$"):
+        book(db, event_type, **too_many)
     with db.transaction() as session:
         assert session.exec(select(Booking)).all() == []
 
