@@ -36,6 +36,7 @@ app.add_typer(host_app, name="host")
 app.add_typer(event_type_app, name="event-type")
 app.add_typer(api_key_app, name="api-key")
 app.add_typer(team_app, name="team")
+HostHandle = Annotated[str, typer.Option(help="The host's handle.")]
 
 
 def _fail(message: str) -> typer.Exit:
@@ -219,7 +220,7 @@ def host_create(
 
 @api_key_app.command("create")
 def api_key_create(
-    host: Annotated[str, typer.Option(help="The host's handle.")],
+    host: HostHandle,
     name: Annotated[str, typer.Option(help="A label to tell keys apart.")] = "",
 ) -> None:
     """Create another API key for a host."""
@@ -229,7 +230,7 @@ def api_key_create(
 
 
 @api_key_app.command("list")
-def api_key_list(host: Annotated[str, typer.Option(help="The host's handle.")]) -> None:
+def api_key_list(host: HostHandle) -> None:
     """A host's keys by prefix (the keys themselves are never stored), with their state."""
     with _admin_session() as session:
         for key in hosts.api_keys_of(session, hosts.host_by_slug(session, host)):
@@ -239,7 +240,7 @@ def api_key_list(host: Annotated[str, typer.Option(help="The host's handle.")]) 
 
 @api_key_app.command("revoke")
 def api_key_revoke(
-    host: Annotated[str, typer.Option(help="The host's handle.")],
+    host: HostHandle,
     prefix: Annotated[
         str | None, typer.Option(help="The key's first characters, as `api-key list` shows (default: all).")
     ] = None,
