@@ -5,7 +5,7 @@ with its traceback and answered with a plain 500 that reveals nothing.
 """
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 
@@ -91,14 +91,21 @@ def install(app: FastAPI) -> None:
     fastapi_schema = app.openapi
 
     def schema() -> dict[str, Any]:
-        """FastAPI files every documented response under the route's own media type."""
-        if app.openapi_schema is None:
-            for path in fastapi_schema()["paths"].values():
-                for operation in path.values():
-                    for status, response in operation.get("responses", {}).items():
-                        content = response.get("content", {})
-                        if status[0] in "45" and "application/json" in content:
-                            response["content"] = {MEDIA_TYPE: content["application/json"]}
-        return app.openapi_schema or fastapi_schema()
+        """FastAPI's schema (built once, then cached by FastAPI), with its errors filed as problems."""
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = fastapi_schema()
+        for status, response in _responses(document):
+            content = response.get("content", {})
+            if status[0] in "45" and "application/json" in content:
+                response["content"] = {MEDIA_TYPE: content["application/json"]}
+        return document
 
     app.openapi = schema  # type: ignore[method-assign]
+
+
+def _responses(document: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """Every operation's responses by status: FastAPI files them under the route's own media type."""
+    for path in document["paths"].values():
+        for operation in path.values():
+            yield from operation.get("responses", {}).items()
