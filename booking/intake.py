@@ -34,7 +34,7 @@ def _number(value: Any) -> float | int:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError("please answer with a number")
     try:
-        number = float(value) if not isinstance(value, str) else float(value.strip().replace(",", "."))
+        number = float(value.strip().replace(",", ".") if isinstance(value, str) else value)
     except (ValueError, OverflowError) as exc:
         raise ValueError("please answer with a number, like 3 or 2.5") from exc
     if not math.isfinite(number) or abs(number) > LARGEST_NUMBER:
